@@ -1,0 +1,112 @@
+//! The simulation engines: real implementations of what the notes teach.
+//!
+//! Each engine is a plain data structure or algorithm with a normal Rust API and an
+//! [`trace::Observer`] type parameter. The UI, the CLI and the quiz never script an
+//! animation: they run an engine through a [`Session`] and read back its events.
+//!
+//! Adding a simulation means writing its module, one line in [`REGISTRY`], and its
+//! content in `content/`.
+
+pub mod trace;
+
+use serde_json::Value;
+
+/// One event as the UI and the CLI see it, independent of the engine.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Step {
+    /// Where in the engine's source the event was produced.
+    pub loc: trace::Loc,
+    /// A short machine-readable kind, e.g. `rehash.move`.
+    pub kind: String,
+    /// One sentence in Chinese saying what happened and why.
+    pub zh: String,
+    /// The same sentence in English.
+    pub en: String,
+    /// Notable events (an expansion, a failure) get a marker on the timeline.
+    pub notable: bool,
+    /// The engine's own event, serialized (what a view replays).
+    pub event: Value,
+}
+
+/// What one command produced.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Outcome {
+    /// The command's reply, as the CLI prints it in JSON.
+    pub reply: Value,
+    /// The engine's state after the command, as the CLI prints it in JSON.
+    pub state: Value,
+    /// The events the command caused, oldest first.
+    pub steps: Vec<Step>,
+}
+
+/// An error in a command line: nothing was changed.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct CmdError(pub String);
+
+/// A running simulation that accepts the engine's command language.
+///
+/// This is what `tuitor sim`, the simulation view's input line and the quiz
+/// generators talk to.
+pub trait Session: Send {
+    /// Run one command line (e.g. `set k v`). A bad command changes nothing.
+    fn run(&mut self, line: &str) -> Result<Outcome, CmdError>;
+    /// The engine's state now, as JSON.
+    fn state(&self) -> Value;
+}
+
+/// How to build a session: from an optional config text (YAML) and a seed.
+pub type Factory = fn(config: Option<&str>, seed: u64) -> Result<Box<dyn Session>, CmdError>;
+
+/// A named starting scenario of a simulation.
+pub struct Preset {
+    /// The preset's name, e.g. `grow-from-4`.
+    pub name: &'static str,
+    /// One line saying what it shows, in Chinese.
+    pub zh: &'static str,
+    /// The same in English.
+    pub en: &'static str,
+    /// The config (YAML) the session starts from, if the engine takes one.
+    pub config: Option<&'static str>,
+    /// The commands it runs, one per line.
+    pub script: &'static str,
+}
+
+/// A registered simulation.
+pub struct SimInfo {
+    /// The canonical name, e.g. `redis-dict`.
+    pub name: &'static str,
+    /// Other accepted names, e.g. `rehash`.
+    pub aliases: &'static [&'static str],
+    /// One line describing it, in English.
+    pub about: &'static str,
+    /// Builds a session.
+    pub factory: Factory,
+    /// Its named scenarios; the first is the default.
+    pub presets: &'static [Preset],
+}
+
+/// Every simulation tuitor knows, by canonical name.
+pub const REGISTRY: &[SimInfo] = &[
+    // redis-dict
+    // redis-zset
+    // nginx-upstream
+    // django
+    // django-orm
+];
+
+/// Find a simulation by name or alias (case-insensitive).
+pub fn find(name: &str) -> Option<&'static SimInfo> {
+    let name = name.trim();
+    REGISTRY.iter().find(|s| {
+        s.name.eq_ignore_ascii_case(name) || s.aliases.iter().any(|a| a.eq_ignore_ascii_case(name))
+    })
+}
+
+/// All canonical names and aliases, for error messages.
+pub fn known_names() -> Vec<&'static str> {
+    REGISTRY
+        .iter()
+        .flat_map(|s| std::iter::once(s.name).chain(s.aliases.iter().copied()))
+        .collect()
+}
