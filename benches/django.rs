@@ -1,0 +1,3 @@
+//! Benchmarks for the django engine (filled in with the engine).
+
+fn main() {}

@@ -1,0 +1,3 @@
+//! Benchmarks for the nginx_upstream engine (filled in with the engine).
+
+fn main() {}

@@ -1,0 +1,3 @@
+//! Benchmarks for the redis_dict engine (filled in with the engine).
+
+fn main() {}

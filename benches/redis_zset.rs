@@ -1,0 +1,3 @@
+//! Benchmarks for the redis_zset engine (filled in with the engine).
+
+fn main() {}
