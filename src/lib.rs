@@ -4,4 +4,6 @@
 //! `tui` module draws it.
 
 pub mod content;
+pub mod render;
+pub mod search;
 pub mod sim;

@@ -1,0 +1,89 @@
+//! Attaching simulations to topics of plain notes.
+//!
+//! Notes written without tuitor markup (no `sim` blocks) still get simulations:
+//! `content/pairing.yaml` lists rules `{sim, preset, keywords}`, and a topic whose
+//! heading contains one of a rule's keywords (case-insensitive) is offered that
+//! simulation. Rules are data, so pairing a new heading needs no code.
+
+use serde::Deserialize;
+
+use super::frontmatter;
+use super::model::{Library, SimOrigin, SimRef};
+
+/// One pairing rule.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+pub struct Rule {
+    /// The simulation's name.
+    pub sim: String,
+    /// The preset to open with.
+    #[serde(default)]
+    pub preset: Option<String>,
+    /// Substrings of heading titles that select this rule.
+    pub keywords: Vec<String>,
+}
+
+/// Parse a rules file.
+pub fn parse_rules(yaml: &str) -> Result<Vec<Rule>, frontmatter::YamlError> {
+    frontmatter::parse(yaml)
+}
+
+/// The rules that ship with tuitor (`content/pairing.yaml`).
+pub fn default_rules() -> Vec<Rule> {
+    super::load::embedded_file("content/pairing.yaml")
+        .and_then(|y| parse_rules(y).ok())
+        .unwrap_or_default()
+}
+
+/// The simulations a heading title pairs with, in rule order, without repeats.
+pub fn match_title(rules: &[Rule], title: &str) -> Vec<SimRef> {
+    let lower = title.to_lowercase();
+    let mut out: Vec<SimRef> = Vec::new();
+    for r in rules {
+        if r.keywords.iter().any(|k| !k.is_empty() && lower.contains(&k.to_lowercase()))
+            && !out.iter().any(|s| s.name == r.sim)
+        {
+            out.push(SimRef {
+                name: r.sim.clone(),
+                preset: r.preset.clone(),
+                origin: SimOrigin::Paired,
+            });
+        }
+    }
+    out
+}
+
+/// Apply rules to every note of `lib` that has no embedded simulation.
+pub fn apply(lib: &mut Library, rules: &[Rule]) {
+    for n in 0..lib.notes.len() {
+        let range = lib.notes[n].topics.clone();
+        if lib.topics[range.clone()]
+            .iter()
+            .any(|t| t.sims.iter().any(|s| s.origin == SimOrigin::Embedded))
+        {
+            continue;
+        }
+        for t in range {
+            if lib.topics[t].sims.is_empty() {
+                lib.topics[t].sims = match_title(rules, &lib.topics[t].title);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matches_case_insensitively_once_per_sim() {
+        let rules = parse_rules(
+            "- sim: redis-dict\n  preset: grow-from-4\n  keywords: [字典, Rehash]\n- sim: redis-dict\n  keywords: [dict]\n- sim: nginx-upstream\n  keywords: [负载均衡]\n",
+        )
+        .unwrap();
+        let m = match_title(&rules, "4.5 字典 与 REHASH dict");
+        assert_eq!(m.len(), 1);
+        assert_eq!(m[0].preset.as_deref(), Some("grow-from-4"));
+        assert_eq!(match_title(&rules, "5.2 Nginx的负载均衡算法")[0].name, "nginx-upstream");
+        assert!(match_title(&rules, "4.7 事务").is_empty());
+    }
+}

@@ -1,0 +1,601 @@
+//! Laying out a topic as lines of styled text for a given width.
+//!
+//! This is terminal-agnostic: it produces [`Line`]s of [`Span`]s tagged with a
+//! [`Look`]; the TUI maps looks to colours through its theme, and `tuitor show`
+//! prints the text as is. Widths are display widths (CJK characters take two
+//! cells), so wrapping, tables and indentation line up with Chinese text.
+//! Latin words wrap at spaces; CJK text may break between any two characters.
+
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+use crate::content::{plain, Align, Block, Inline, InlineStyle, Library, SimRef, TopicId};
+
+/// The role of a piece of text, which the theme turns into a colour.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// Body text.
+    Body,
+    /// A heading of level 1–6 (topic title is its own level).
+    Heading(u8),
+    /// A code block's text.
+    Code,
+    /// A code block's language label and frame.
+    CodeFrame,
+    /// A block quote bar.
+    QuoteBar,
+    /// List bullets and numbers.
+    Marker,
+    /// Table borders.
+    Border,
+    /// Table header text.
+    TableHeader,
+    /// Raw HTML shown as text.
+    Html,
+    /// A simulation card.
+    Sim,
+    /// Secondary text (sub-topic lists, notes).
+    Dim,
+}
+
+/// How a span looks: its role plus inline emphasis.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Look {
+    /// The role.
+    pub role: Role,
+    /// Inline emphasis.
+    pub style: InlineStyle,
+}
+
+impl Look {
+    /// A plain look of a role.
+    pub const fn of(role: Role) -> Look {
+        Look {
+            role,
+            style: InlineStyle {
+                bold: false,
+                italic: false,
+                code: false,
+                strike: false,
+                link: false,
+            },
+        }
+    }
+}
+
+/// A run of text with one look.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Span {
+    /// The text (never contains control characters).
+    pub text: String,
+    /// How it looks.
+    pub look: Look,
+}
+
+/// One screen line.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Line {
+    /// Its spans.
+    pub spans: Vec<Span>,
+}
+
+impl Line {
+    /// The line's plain text.
+    pub fn text(&self) -> String {
+        self.spans.iter().map(|s| s.text.as_str()).collect()
+    }
+    /// Its display width.
+    pub fn width(&self) -> usize {
+        self.spans.iter().map(|s| s.text.width()).sum()
+    }
+    fn push(&mut self, text: &str, look: Look) {
+        if text.is_empty() {
+            return;
+        }
+        match self.spans.last_mut() {
+            Some(last) if last.look == look => last.text.push_str(text),
+            _ => self.spans.push(Span {
+                text: text.to_string(),
+                look,
+            }),
+        }
+    }
+}
+
+/// A topic laid out for one width.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Rendered {
+    /// The lines.
+    pub lines: Vec<Line>,
+    /// For each block of the topic, the first line it occupies.
+    pub block_lines: Vec<usize>,
+    /// Simulation cards: first line, last line (inclusive) and the simulation.
+    pub sims: Vec<(usize, usize, SimRef)>,
+}
+
+/// Display width of a string.
+pub fn width(s: &str) -> usize {
+    s.width()
+}
+
+/// Cut `s` to at most `max` display columns, ending with `…` when cut.
+pub fn truncate(s: &str, max: usize) -> String {
+    if s.width() <= max {
+        return s.to_string();
+    }
+    if max == 0 {
+        return String::new();
+    }
+    let mut out = String::new();
+    let mut w = 0;
+    for c in s.chars() {
+        let cw = c.width().unwrap_or(0);
+        if w + cw > max - 1 {
+            break;
+        }
+        out.push(c);
+        w += cw;
+    }
+    out.push('…');
+    out
+}
+
+/// Pad `s` with spaces to `w` columns according to `align`.
+fn pad(s: &str, w: usize, align: Align) -> String {
+    let sw = s.width();
+    if sw >= w {
+        return s.to_string();
+    }
+    let gap = w - sw;
+    match align {
+        Align::Right => format!("{}{}", " ".repeat(gap), s),
+        Align::Center => format!("{}{}{}", " ".repeat(gap / 2), s, " ".repeat(gap - gap / 2)),
+        _ => format!("{}{}", s, " ".repeat(gap)),
+    }
+}
+
+fn is_cjk_breakable(c: char) -> bool {
+    c.width() == Some(2)
+}
+
+/// Word-wrap styled runs into lines of at most `width` columns, each line starting
+/// with `first` (the first line) or `rest` (the others) as prefix spans.
+pub fn wrap(runs: &[(String, Look)], width: usize, first: &[Span], rest: &[Span]) -> Vec<Line> {
+    let prefix_w = |p: &[Span]| p.iter().map(|s| s.text.width()).sum::<usize>();
+    let mut lines = Vec::new();
+    let mut line = Line {
+        spans: first.to_vec(),
+    };
+    let mut used = prefix_w(first);
+    let mut avail = width.max(used + 1);
+    // Tokens: a word (no spaces, no CJK), one CJK char, spaces, or a newline.
+    let mut tokens: Vec<(String, Look)> = Vec::new();
+    for (text, look) in runs {
+        let mut cur = String::new();
+        let flush = |cur: &mut String, tokens: &mut Vec<(String, Look)>| {
+            if !cur.is_empty() {
+                tokens.push((std::mem::take(cur), *look));
+            }
+        };
+        for c in text.chars() {
+            if c == '\n' || c == ' ' || is_cjk_breakable(c) {
+                flush(&mut cur, &mut tokens);
+                tokens.push((c.to_string(), *look));
+            } else {
+                cur.push(c);
+            }
+        }
+        flush(&mut cur, &mut tokens);
+    }
+    let mut at_line_start = true;
+    let new_line = |lines: &mut Vec<Line>, line: &mut Line, used: &mut usize, avail: &mut usize| {
+        lines.push(std::mem::replace(
+            line,
+            Line {
+                spans: rest.to_vec(),
+            },
+        ));
+        *used = prefix_w(rest);
+        *avail = width.max(*used + 1);
+    };
+    for (tok, look) in tokens {
+        if tok == "\n" {
+            new_line(&mut lines, &mut line, &mut used, &mut avail);
+            at_line_start = true;
+            continue;
+        }
+        if tok == " " {
+            if at_line_start {
+                continue;
+            }
+            if used < avail {
+                line.push(" ", look);
+                used += 1;
+            }
+            continue;
+        }
+        let tw = tok.width();
+        if used + tw > avail && !at_line_start {
+            // Drop trailing spaces before breaking.
+            if let Some(last) = line.spans.last_mut() {
+                let trimmed = last.text.trim_end_matches(' ').len();
+                last.text.truncate(trimmed);
+            }
+            new_line(&mut lines, &mut line, &mut used, &mut avail);
+        }
+        if used + tw <= avail {
+            line.push(&tok, look);
+            used += tw;
+        } else {
+            // A word longer than a whole line: break it by characters.
+            for c in tok.chars() {
+                let cw = c.width().unwrap_or(0);
+                if used + cw > avail && used > prefix_w(rest) {
+                    new_line(&mut lines, &mut line, &mut used, &mut avail);
+                }
+                let mut b = [0u8; 4];
+                line.push(c.encode_utf8(&mut b), look);
+                used += cw;
+            }
+        }
+        at_line_start = false;
+    }
+    lines.push(line);
+    lines
+}
+
+fn runs(inlines: &[Inline], role: Role) -> Vec<(String, Look)> {
+    inlines
+        .iter()
+        .map(|i| (i.text.clone(), Look { role, style: i.style }))
+        .collect()
+}
+
+fn span(text: &str, role: Role) -> Span {
+    Span {
+        text: text.to_string(),
+        look: Look::of(role),
+    }
+}
+
+struct Ctx<'a> {
+    out: &'a mut Rendered,
+    width: usize,
+    sim_about: &'a dyn Fn(&SimRef) -> String,
+}
+
+fn prefixed(prefix: &[Span], extra: Span) -> Vec<Span> {
+    let mut v = prefix.to_vec();
+    v.push(extra);
+    v
+}
+
+fn render_blocks(cx: &mut Ctx<'_>, blocks: &[Block], first: &[Span], rest: &[Span]) {
+    for (i, b) in blocks.iter().enumerate() {
+        if i > 0 {
+            cx.out.lines.push(Line {
+                spans: rest.to_vec(),
+            });
+        }
+        let pre = if i == 0 { first } else { rest };
+        render_block(cx, b, pre, rest);
+    }
+}
+
+fn render_block(cx: &mut Ctx<'_>, b: &Block, first: &[Span], rest: &[Span]) {
+    let indent_w: usize = rest.iter().map(|s| s.text.width()).sum();
+    // Keep at least 12 columns of text however deep the nesting.
+    let deep = indent_w + 12 > cx.width;
+    match b {
+        Block::Paragraph(inl) => {
+            let lines = wrap(&runs(inl, Role::Body), cx.width, first, rest);
+            cx.out.lines.extend(lines);
+        }
+        Block::Heading(level, inl) => {
+            let lines = wrap(&runs(inl, Role::Heading(*level)), cx.width, first, rest);
+            cx.out.lines.extend(lines);
+        }
+        Block::List { start, items } => {
+            for (n, item) in items.iter().enumerate() {
+                let marker = match start {
+                    Some(s) => format!("{}. ", s.saturating_add(n as u64)),
+                    None => "• ".to_string(),
+                };
+                let pre = if n == 0 { first } else { rest };
+                let (f, r) = if deep {
+                    (prefixed(pre, span(&marker, Role::Marker)), rest.to_vec())
+                } else {
+                    (
+                        prefixed(pre, span(&marker, Role::Marker)),
+                        prefixed(rest, span(&" ".repeat(marker.width()), Role::Marker)),
+                    )
+                };
+                if item.is_empty() {
+                    cx.out.lines.push(Line { spans: f });
+                    continue;
+                }
+                // Items render tightly: no blank line between an item's paragraphs.
+                for (k, blk) in item.iter().enumerate() {
+                    render_block(cx, blk, if k == 0 { &f } else { &r }, &r);
+                }
+            }
+        }
+        Block::Quote(inner) => {
+            let bar = span("│ ", Role::QuoteBar);
+            let (f, r) = if deep {
+                (first.to_vec(), rest.to_vec())
+            } else {
+                (prefixed(first, bar.clone()), prefixed(rest, bar))
+            };
+            render_blocks(cx, inner, &f, &r);
+        }
+        Block::Code { lang, text } => {
+            let label = if lang.is_empty() { "code".to_string() } else { lang.clone() };
+            let avail = cx.width.saturating_sub(indent_w).max(4);
+            let head = format!("╭─ {} {}", label, "─".repeat(avail.saturating_sub(label.width() + 4)));
+            let mut l = Line { spans: first.to_vec() };
+            l.push(&truncate(&head, avail), Look::of(Role::CodeFrame));
+            cx.out.lines.push(l);
+            let bar = span("│ ", Role::CodeFrame);
+            let pre = prefixed(rest, bar);
+            for code_line in text.split('\n') {
+                let ls = wrap(
+                    &[(code_line.to_string(), Look::of(Role::Code))],
+                    cx.width,
+                    &pre,
+                    &pre,
+                );
+                cx.out.lines.extend(ls);
+            }
+            let mut l = Line { spans: rest.to_vec() };
+            l.push(&format!("╰{}", "─".repeat(avail.saturating_sub(1).min(40))), Look::of(Role::CodeFrame));
+            cx.out.lines.push(l);
+        }
+        Block::Table { align, header, rows } => render_table(cx, align, header, rows, first, rest),
+        Block::Rule => {
+            let avail = cx.width.saturating_sub(indent_w);
+            let mut l = Line { spans: first.to_vec() };
+            l.push(&"─".repeat(avail), Look::of(Role::Border));
+            cx.out.lines.push(l);
+        }
+        Block::Html(text) => {
+            for h in text.split('\n') {
+                let ls = wrap(&[(h.to_string(), Look::of(Role::Html))], cx.width, first, rest);
+                cx.out.lines.extend(ls);
+            }
+        }
+        Block::Sim(s) => render_sim_card(cx, s, first, rest),
+    }
+}
+
+fn render_sim_card(cx: &mut Ctx<'_>, s: &SimRef, first: &[Span], rest: &[Span]) {
+    let indent_w: usize = rest.iter().map(|s| s.text.width()).sum();
+    let inner = cx.width.saturating_sub(indent_w + 2).clamp(8, 70);
+    let start = cx.out.lines.len();
+    let title = match &s.preset {
+        Some(p) => format!(" ▶ {} · {} ", s.name, p),
+        None => format!(" ▶ {} ", s.name),
+    };
+    let title = truncate(&title, inner.saturating_sub(1));
+    let look = Look::of(Role::Sim);
+    let mut top = Line { spans: first.to_vec() };
+    top.push(&format!("╭─{}{}╮", title, "─".repeat(inner.saturating_sub(title.width() + 1))), look);
+    cx.out.lines.push(top);
+    let about = truncate(&(cx.sim_about)(s), inner.saturating_sub(2));
+    let mut mid = Line { spans: rest.to_vec() };
+    mid.push(&format!("│ {} │", pad(&about, inner.saturating_sub(2), Align::Left)), look);
+    cx.out.lines.push(mid);
+    let mut bot = Line { spans: rest.to_vec() };
+    bot.push(&format!("╰{}╯", "─".repeat(inner)), look);
+    cx.out.lines.push(bot);
+    cx.out.sims.push((start, cx.out.lines.len() - 1, s.clone()));
+}
+
+fn render_table(
+    cx: &mut Ctx<'_>,
+    align: &[Align],
+    header: &[Vec<Inline>],
+    rows: &[Vec<Vec<Inline>>],
+    first: &[Span],
+    rest: &[Span],
+) {
+    let ncols = header.len().max(rows.iter().map(Vec::len).max().unwrap_or(0));
+    if ncols == 0 {
+        return;
+    }
+    let text = |row: &[Vec<Inline>], c: usize| row.get(c).map(|i| plain(i)).unwrap_or_default();
+    let mut widths: Vec<usize> = (0..ncols)
+        .map(|c| {
+            std::iter::once(header)
+                .chain(rows.iter().map(Vec::as_slice))
+                .map(|r| text(r, c).width())
+                .max()
+                .unwrap_or(0)
+                .max(1)
+        })
+        .collect();
+    let indent_w: usize = rest.iter().map(|s| s.text.width()).sum();
+    let avail = cx.width.saturating_sub(indent_w + 1 + 3 * ncols);
+    while widths.iter().sum::<usize>() > avail {
+        let (i, &w) = widths.iter().enumerate().max_by_key(|(_, &w)| w).unwrap_or((0, &0));
+        if w <= 3 {
+            break;
+        }
+        widths[i] = w - 1;
+    }
+    let border = |l: &str, m: &str, r: &str| -> String {
+        let mut s = String::from(l);
+        for (i, w) in widths.iter().enumerate() {
+            s.push_str(&"─".repeat(w + 2));
+            s.push_str(if i + 1 == ncols { r } else { m });
+        }
+        s
+    };
+    let b = Look::of(Role::Border);
+    let push_border = |cx: &mut Ctx<'_>, pre: &[Span], s: String| {
+        let mut l = Line { spans: pre.to_vec() };
+        l.push(&s, b);
+        cx.out.lines.push(l);
+    };
+    push_border(cx, first, border("┌", "┬", "┐"));
+    let emit_row = |cx: &mut Ctx<'_>, row: &[Vec<Inline>], role: Role| {
+        let cells: Vec<Vec<Line>> = (0..ncols)
+            .map(|c| {
+                let r = row.get(c).map(|i| runs(i, role)).unwrap_or_default();
+                wrap(&r, widths[c], &[], &[])
+            })
+            .collect();
+        let height = cells.iter().map(Vec::len).max().unwrap_or(1);
+        for k in 0..height {
+            let mut l = Line { spans: rest.to_vec() };
+            l.push("│", b);
+            for (c, cell) in cells.iter().enumerate() {
+                l.push(" ", b);
+                let empty = Line::default();
+                let cl = cell.get(k).unwrap_or(&empty);
+                let cw = cl.width();
+                let gap = widths[c].saturating_sub(cw);
+                let a = align.get(c).copied().unwrap_or(Align::None);
+                let (lpad, rpad) = match a {
+                    Align::Right => (gap, 0),
+                    Align::Center => (gap / 2, gap - gap / 2),
+                    _ => (0, gap),
+                };
+                l.push(&" ".repeat(lpad), Look::of(role));
+                for s in &cl.spans {
+                    l.push(&s.text, s.look);
+                }
+                l.push(&" ".repeat(rpad), Look::of(role));
+                l.push(" │", b);
+            }
+            cx.out.lines.push(l);
+        }
+    };
+    emit_row(cx, header, Role::TableHeader);
+    push_border(cx, rest, border("├", "┼", "┤"));
+    for r in rows {
+        emit_row(cx, r, Role::Body);
+    }
+    push_border(cx, rest, border("└", "┴", "┘"));
+}
+
+/// Lay out topic `t` of `lib` for `width` columns: its title, its body, and a list
+/// of its sub-topics. `sim_about` gives the one-line text of a simulation card.
+pub fn render_topic(
+    lib: &Library,
+    t: TopicId,
+    width: usize,
+    sim_about: &dyn Fn(&SimRef) -> String,
+) -> Rendered {
+    let width = width.max(8);
+    let topic = &lib.topics[t];
+    let mut out = Rendered::default();
+    let level = topic.heading_level.unwrap_or(1);
+    let title_runs = vec![(topic.title.clone(), Look::of(Role::Heading(level)))];
+    out.lines.extend(wrap(&title_runs, width, &[], &[]));
+    let underline = if level <= 2 { "━" } else { "─" };
+    out.lines.push(Line {
+        spans: vec![span(&underline.repeat(topic.title.width().min(width)), Role::Heading(level))],
+    });
+    let mut cx = Ctx {
+        out: &mut out,
+        width,
+        sim_about,
+    };
+    for b in &topic.blocks {
+        cx.out.lines.push(Line::default());
+        let start = cx.out.lines.len();
+        cx.out.block_lines.push(start);
+        render_block(&mut cx, &b.block, &[], &[]);
+    }
+    // Paired simulations (not embedded as blocks) get a card after the body.
+    for s in topic.sims.iter().filter(|s| s.origin == crate::content::SimOrigin::Paired) {
+        cx.out.lines.push(Line::default());
+        render_sim_card(&mut cx, s, &[], &[]);
+    }
+    if !topic.children.is_empty() {
+        out.lines.push(Line::default());
+        for &c in &topic.children {
+            let mut l = Line::default();
+            l.push("  ▸ ", Look::of(Role::Marker));
+            l.push(&truncate(&lib.topics[c].title, width.saturating_sub(4)), Look::of(Role::Dim));
+            out.lines.push(l);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::load::parse_note;
+    use proptest::prelude::*;
+
+    fn lib(md: &str) -> Library {
+        let mut lib = Library::default();
+        let (n, d) = parse_note("t.md", md.as_bytes());
+        lib.push(n.unwrap(), d);
+        lib
+    }
+
+    fn text(lib: &Library, t: TopicId, w: usize) -> Vec<String> {
+        render_topic(lib, t, w, &|s| s.name.clone())
+            .lines
+            .iter()
+            .map(Line::text)
+            .collect()
+    }
+
+    #[test]
+    fn wraps_chinese_by_width() {
+        let l = lib("# 标题\n\n一二三四五六七八九十\n");
+        let lines = text(&l, 0, 10);
+        assert!(lines.contains(&"一二三四五".to_string()), "{lines:?}");
+        assert!(lines.contains(&"六七八九十".to_string()));
+    }
+
+    #[test]
+    fn wraps_words_at_spaces() {
+        let l = lib("# t\n\nhello world again\n");
+        let lines = text(&l, 0, 11);
+        assert!(lines.contains(&"hello world".to_string()), "{lines:?}");
+        assert!(lines.contains(&"again".to_string()));
+    }
+
+    #[test]
+    fn table_aligns_by_display_width() {
+        let l = lib("# t\n\n| 名称 | n |\n|--|--:|\n| 跳跃表 | 12 |\n| ab | 3 |\n");
+        let lines = text(&l, 0, 40);
+        let rows: Vec<&String> = lines.iter().filter(|s| s.starts_with('│')).collect();
+        assert_eq!(rows.len(), 3);
+        let w: Vec<usize> = rows.iter().map(|r| width(r)).collect();
+        assert!(w.iter().all(|&x| x == w[0]), "{rows:?}");
+        assert!(rows[2].contains("│ ab     │  3 │"), "{rows:?}");
+    }
+
+    #[test]
+    fn nested_lists_indent() {
+        let l = lib("# t\n\n1. 一\n   - 二\n2. 三\n");
+        let lines = text(&l, 0, 30);
+        assert!(lines.contains(&"1. 一".to_string()), "{lines:?}");
+        assert!(lines.contains(&"   • 二".to_string()));
+        assert!(lines.contains(&"2. 三".to_string()));
+    }
+
+    #[test]
+    fn truncate_with_ellipsis() {
+        assert_eq!(truncate("跳跃表结构", 7), "跳跃表…");
+        assert_eq!(truncate("abc", 3), "abc");
+        assert_eq!(truncate("abcd", 3), "ab…");
+    }
+
+    proptest! {
+        #[test]
+        fn no_line_exceeds_width(words in proptest::collection::vec("[a-z]{1,15}|[一-龥]{1,6}| ", 0..60), w in 8usize..60) {
+            let md = format!("# t\n\n{}\n\n> {}\n\n- {}\n", words.concat(), words.concat(), words.concat());
+            let l = lib(&md);
+            for line in render_topic(&l, 0, w, &|_| String::new()).lines {
+                prop_assert!(line.width() <= w, "{:?} > {}", line.text(), w);
+            }
+        }
+    }
+}
