@@ -27,7 +27,9 @@ fn main() {
     files.sort();
     let mut code = String::from("/// Files under `content/`, embedded at build time.\npub static EMBEDDED: &[(&str, &str)] = &[\n");
     for f in &files {
-        let rel = f.strip_prefix(&format!("{}/", root.replace('\\', "/"))).unwrap_or(f);
+        let rel = f
+            .strip_prefix(&format!("{}/", root.replace('\\', "/")))
+            .unwrap_or(f);
         println!("cargo:rerun-if-changed={f}");
         code.push_str(&format!("    ({rel:?}, include_str!({f:?})),\n"));
     }

@@ -1,1 +1,131 @@
-fn main() {}
+//! The `tuitor` binary: parse the command line and dispatch.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+use tuitor::cli::{self, Cli, Command};
+use tuitor::i18n::Lang;
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(code) => code,
+        Err(e) => {
+            tuitor::tui::restore();
+            eprintln!("tuitor: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run() -> anyhow::Result<ExitCode> {
+    let args = Cli::parse();
+    let (config, config_problem) = tuitor::config::load();
+    let lang = args.lang.or(config.lang).unwrap_or_else(Lang::from_env);
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let ok = |b: bool| {
+        if b {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        }
+    };
+    match args.command {
+        None => {
+            let lib = cli::load_library(&args.notes, false);
+            let dir = tuitor::store::data_dir(args.data_dir.as_deref());
+            let store = tuitor::store::Store::open(dir.as_deref());
+            drop(out);
+            tuitor::tui::run(
+                lib,
+                store,
+                tuitor::tui::Options {
+                    lang,
+                    theme: args.theme.or(config.theme).unwrap_or_else(|| "dark".into()),
+                    source: cli::source_name(&args.notes),
+                    keys: config.keys,
+                    message: config_problem,
+                },
+            )?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::List { json }) => {
+            let lib = cli::load_library(&args.notes, true);
+            cli::list(&lib, json, &mut out)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Show { topic, width }) => {
+            let lib = cli::load_library(&args.notes, true);
+            cli::show(&lib, &topic, width, &mut out)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Search { query, json, limit }) => {
+            let lib = cli::load_library(&args.notes, true);
+            let n = cli::search_cmd(&lib, &query, json, limit, &mut out)?;
+            Ok(ok(n > 0))
+        }
+        Some(Command::Check { paths }) => {
+            let errors = cli::check(&paths, &mut out)?;
+            Ok(ok(!errors))
+        }
+        Some(Command::Sim { list: true, .. }) => {
+            cli::sim_list(&mut out)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Sim {
+            name,
+            config: cfg,
+            cmd,
+            script,
+            seed,
+            json,
+            preset,
+            list: false,
+        }) => {
+            let name = name.unwrap_or_default();
+            let info = tuitor::sim::find(&name);
+            let mut commands = Vec::new();
+            let mut config_text = match &cfg {
+                Some(p) => Some(
+                    std::fs::read_to_string(p)
+                        .map_err(|e| anyhow::anyhow!("cannot read config {}: {e}", p.display()))?,
+                ),
+                None => None,
+            };
+            if let (Some(p), Some(info)) = (&preset, info) {
+                let Some(pr) = info.presets.iter().find(|x| x.name == p.as_str()) else {
+                    let names: Vec<_> = info.presets.iter().map(|x| x.name).collect();
+                    anyhow::bail!(
+                        "{} has no preset {p:?}; presets: {}",
+                        info.name,
+                        names.join(", ")
+                    );
+                };
+                if config_text.is_none() {
+                    config_text = pr.config.map(String::from);
+                }
+                commands.extend(cli::split_commands(pr.script));
+            }
+            for c in &cmd {
+                commands.extend(cli::split_commands(c));
+            }
+            if let Some(s) = &script {
+                commands.extend(cli::read_script(s)?);
+            }
+            let all_ok = cli::sim_cmd(
+                cli::SimArgs {
+                    name: &name,
+                    config: config_text,
+                    commands,
+                    seed,
+                    json,
+                    lang,
+                },
+                &mut out,
+            )?;
+            out.flush()?;
+            Ok(ok(all_ok))
+        }
+    }
+}

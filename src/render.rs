@@ -246,7 +246,15 @@ pub fn wrap(runs: &[(String, Look)], width: usize, first: &[Span], rest: &[Span]
 fn runs(inlines: &[Inline], role: Role) -> Vec<(String, Look)> {
     inlines
         .iter()
-        .map(|i| (i.text.clone(), Look { role, style: i.style }))
+        .map(|i| {
+            (
+                i.text.clone(),
+                Look {
+                    role,
+                    style: i.style,
+                },
+            )
+        })
         .collect()
 }
 
@@ -329,10 +337,20 @@ fn render_block(cx: &mut Ctx<'_>, b: &Block, first: &[Span], rest: &[Span]) {
             render_blocks(cx, inner, &f, &r);
         }
         Block::Code { lang, text } => {
-            let label = if lang.is_empty() { "code".to_string() } else { lang.clone() };
+            let label = if lang.is_empty() {
+                "code".to_string()
+            } else {
+                lang.clone()
+            };
             let avail = cx.width.saturating_sub(indent_w).max(4);
-            let head = format!("╭─ {} {}", label, "─".repeat(avail.saturating_sub(label.width() + 4)));
-            let mut l = Line { spans: first.to_vec() };
+            let head = format!(
+                "╭─ {} {}",
+                label,
+                "─".repeat(avail.saturating_sub(label.width() + 4))
+            );
+            let mut l = Line {
+                spans: first.to_vec(),
+            };
             l.push(&truncate(&head, avail), Look::of(Role::CodeFrame));
             cx.out.lines.push(l);
             let bar = span("│ ", Role::CodeFrame);
@@ -346,20 +364,36 @@ fn render_block(cx: &mut Ctx<'_>, b: &Block, first: &[Span], rest: &[Span]) {
                 );
                 cx.out.lines.extend(ls);
             }
-            let mut l = Line { spans: rest.to_vec() };
-            l.push(&format!("╰{}", "─".repeat(avail.saturating_sub(1).min(40))), Look::of(Role::CodeFrame));
+            let mut l = Line {
+                spans: rest.to_vec(),
+            };
+            l.push(
+                &format!("╰{}", "─".repeat(avail.saturating_sub(1).min(40))),
+                Look::of(Role::CodeFrame),
+            );
             cx.out.lines.push(l);
         }
-        Block::Table { align, header, rows } => render_table(cx, align, header, rows, first, rest),
+        Block::Table {
+            align,
+            header,
+            rows,
+        } => render_table(cx, align, header, rows, first, rest),
         Block::Rule => {
             let avail = cx.width.saturating_sub(indent_w);
-            let mut l = Line { spans: first.to_vec() };
+            let mut l = Line {
+                spans: first.to_vec(),
+            };
             l.push(&"─".repeat(avail), Look::of(Role::Border));
             cx.out.lines.push(l);
         }
         Block::Html(text) => {
             for h in text.split('\n') {
-                let ls = wrap(&[(h.to_string(), Look::of(Role::Html))], cx.width, first, rest);
+                let ls = wrap(
+                    &[(h.to_string(), Look::of(Role::Html))],
+                    cx.width,
+                    first,
+                    rest,
+                );
                 cx.out.lines.extend(ls);
             }
         }
@@ -377,14 +411,30 @@ fn render_sim_card(cx: &mut Ctx<'_>, s: &SimRef, first: &[Span], rest: &[Span]) 
     };
     let title = truncate(&title, inner.saturating_sub(1));
     let look = Look::of(Role::Sim);
-    let mut top = Line { spans: first.to_vec() };
-    top.push(&format!("╭─{}{}╮", title, "─".repeat(inner.saturating_sub(title.width() + 1))), look);
+    let mut top = Line {
+        spans: first.to_vec(),
+    };
+    top.push(
+        &format!(
+            "╭─{}{}╮",
+            title,
+            "─".repeat(inner.saturating_sub(title.width() + 1))
+        ),
+        look,
+    );
     cx.out.lines.push(top);
     let about = truncate(&(cx.sim_about)(s), inner.saturating_sub(2));
-    let mut mid = Line { spans: rest.to_vec() };
-    mid.push(&format!("│ {} │", pad(&about, inner.saturating_sub(2), Align::Left)), look);
+    let mut mid = Line {
+        spans: rest.to_vec(),
+    };
+    mid.push(
+        &format!("│ {} │", pad(&about, inner.saturating_sub(2), Align::Left)),
+        look,
+    );
     cx.out.lines.push(mid);
-    let mut bot = Line { spans: rest.to_vec() };
+    let mut bot = Line {
+        spans: rest.to_vec(),
+    };
     bot.push(&format!("╰{}╯", "─".repeat(inner)), look);
     cx.out.lines.push(bot);
     cx.out.sims.push((start, cx.out.lines.len() - 1, s.clone()));
@@ -398,7 +448,9 @@ fn render_table(
     first: &[Span],
     rest: &[Span],
 ) {
-    let ncols = header.len().max(rows.iter().map(Vec::len).max().unwrap_or(0));
+    let ncols = header
+        .len()
+        .max(rows.iter().map(Vec::len).max().unwrap_or(0));
     if ncols == 0 {
         return;
     }
@@ -416,7 +468,11 @@ fn render_table(
     let indent_w: usize = rest.iter().map(|s| s.text.width()).sum();
     let avail = cx.width.saturating_sub(indent_w + 1 + 3 * ncols);
     while widths.iter().sum::<usize>() > avail {
-        let (i, &w) = widths.iter().enumerate().max_by_key(|(_, &w)| w).unwrap_or((0, &0));
+        let (i, &w) = widths
+            .iter()
+            .enumerate()
+            .max_by_key(|(_, &w)| w)
+            .unwrap_or((0, &0));
         if w <= 3 {
             break;
         }
@@ -432,7 +488,9 @@ fn render_table(
     };
     let b = Look::of(Role::Border);
     let push_border = |cx: &mut Ctx<'_>, pre: &[Span], s: String| {
-        let mut l = Line { spans: pre.to_vec() };
+        let mut l = Line {
+            spans: pre.to_vec(),
+        };
         l.push(&s, b);
         cx.out.lines.push(l);
     };
@@ -446,7 +504,9 @@ fn render_table(
             .collect();
         let height = cells.iter().map(Vec::len).max().unwrap_or(1);
         for k in 0..height {
-            let mut l = Line { spans: rest.to_vec() };
+            let mut l = Line {
+                spans: rest.to_vec(),
+            };
             l.push("│", b);
             for (c, cell) in cells.iter().enumerate() {
                 l.push(" ", b);
@@ -494,7 +554,10 @@ pub fn render_topic(
     out.lines.extend(wrap(&title_runs, width, &[], &[]));
     let underline = if level <= 2 { "━" } else { "─" };
     out.lines.push(Line {
-        spans: vec![span(&underline.repeat(topic.title.width().min(width)), Role::Heading(level))],
+        spans: vec![span(
+            &underline.repeat(topic.title.width().min(width)),
+            Role::Heading(level),
+        )],
     });
     let mut cx = Ctx {
         out: &mut out,
@@ -508,7 +571,11 @@ pub fn render_topic(
         render_block(&mut cx, &b.block, &[], &[]);
     }
     // Paired simulations (not embedded as blocks) get a card after the body.
-    for s in topic.sims.iter().filter(|s| s.origin == crate::content::SimOrigin::Paired) {
+    for s in topic
+        .sims
+        .iter()
+        .filter(|s| s.origin == crate::content::SimOrigin::Paired)
+    {
         cx.out.lines.push(Line::default());
         render_sim_card(&mut cx, s, &[], &[]);
     }
@@ -517,7 +584,10 @@ pub fn render_topic(
         for &c in &topic.children {
             let mut l = Line::default();
             l.push("  ▸ ", Look::of(Role::Marker));
-            l.push(&truncate(&lib.topics[c].title, width.saturating_sub(4)), Look::of(Role::Dim));
+            l.push(
+                &truncate(&lib.topics[c].title, width.saturating_sub(4)),
+                Look::of(Role::Dim),
+            );
             out.lines.push(l);
         }
     }

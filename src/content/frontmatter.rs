@@ -208,7 +208,11 @@ mod tests {
     fn alias_bombs_are_refused() {
         let mut y = String::from("a: &a [x,x,x,x,x,x,x,x,x,x]\n");
         for i in 0..12 {
-            let prev = if i == 0 { "a".to_string() } else { format!("b{}", i - 1) };
+            let prev = if i == 0 {
+                "a".to_string()
+            } else {
+                format!("b{}", i - 1)
+            };
             y.push_str(&format!(
                 "b{i}: &b{i} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n"
             ));

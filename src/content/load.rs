@@ -11,9 +11,7 @@ use std::path::{Path, PathBuf};
 
 use super::frontmatter::{self, FrontMatter};
 use super::markdown::{self, Item};
-use super::model::{
-    plain, Block, Diagnostic, Library, Note, Severity, SimOrigin, Topic, TopicId,
-};
+use super::model::{plain, Block, Diagnostic, Library, Note, Severity, SimOrigin, Topic, TopicId};
 use super::pairing;
 use super::sanitize::cleaned;
 
@@ -32,7 +30,10 @@ pub fn embedded_file(path: &str) -> Option<&'static str> {
 /// Whether a path names a note by its extension (folder scans only).
 pub fn is_note_path(p: &Path) -> bool {
     matches!(
-        p.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref(),
+        p.extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref(),
         Some("md" | "markdown")
     )
 }
@@ -52,7 +53,12 @@ pub struct ParsedNote {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-fn diag(file: &str, line: Option<usize>, severity: Severity, message: impl Into<String>) -> Diagnostic {
+fn diag(
+    file: &str,
+    line: Option<usize>,
+    severity: Severity,
+    message: impl Into<String>,
+) -> Diagnostic {
     Diagnostic {
         file: file.to_string(),
         line,
@@ -63,7 +69,9 @@ fn diag(file: &str, line: Option<usize>, severity: Severity, message: impl Into<
 
 fn file_stem(path: &str) -> String {
     let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
-    let stem = name.rsplit_once('.').map_or(name, |(s, _)| if s.is_empty() { name } else { s });
+    let stem = name
+        .rsplit_once('.')
+        .map_or(name, |(s, _)| if s.is_empty() { name } else { s });
     if stem.is_empty() {
         "note".into()
     } else {
@@ -77,9 +85,14 @@ pub fn parse_note(path: &str, bytes: &[u8]) -> (Option<ParsedNote>, Vec<Diagnost
     let path = cleaned(path);
     let mut diags = Vec::new();
     if bytes.len() > MAX_NOTE_BYTES {
-        diags.push(diag(&path, None, Severity::Error, format!(
+        diags.push(diag(
+            &path,
+            None,
+            Severity::Error,
+            format!(
             "file is {} MiB, larger than the {} MiB limit for a note; split it into smaller notes",
-            bytes.len() >> 20, MAX_NOTE_BYTES >> 20)));
+            bytes.len() >> 20, MAX_NOTE_BYTES >> 20),
+        ));
         return (None, diags);
     }
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
@@ -88,16 +101,28 @@ pub fn parse_note(path: &str, bytes: &[u8]) -> (Option<ParsedNote>, Vec<Diagnost
     }
     if let Some(pos) = bytes.iter().take(8192).position(|&b| b == 0) {
         let line = bytes[..pos].iter().filter(|&&b| b == b'\n').count() + 1;
-        diags.push(diag(&path, Some(line), Severity::Error,
-            "binary data (a NUL byte): this does not look like a Markdown note, skipped"));
+        diags.push(diag(
+            &path,
+            Some(line),
+            Severity::Error,
+            "binary data (a NUL byte): this does not look like a Markdown note, skipped",
+        ));
         return (None, diags);
     }
     let (text, lossy) = match std::str::from_utf8(bytes) {
         Ok(t) => (std::borrow::Cow::Borrowed(t), false),
         Err(e) => {
-            let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
-            diags.push(diag(&path, Some(line), Severity::Warning,
-                "not valid UTF-8: invalid bytes are shown as �; save the file as UTF-8 to fix"));
+            let line = bytes[..e.valid_up_to()]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+                + 1;
+            diags.push(diag(
+                &path,
+                Some(line),
+                Severity::Warning,
+                "not valid UTF-8: invalid bytes are shown as �; save the file as UTF-8 to fix",
+            ));
             (String::from_utf8_lossy(bytes), true)
         }
     };
@@ -106,8 +131,12 @@ pub fn parse_note(path: &str, bytes: &[u8]) -> (Option<ParsedNote>, Vec<Diagnost
     let split = frontmatter::split(text);
     let mut meta = FrontMatter::default();
     if split.unterminated {
-        diags.push(diag(&path, Some(1), Severity::Error,
-            "front matter starts with `---` but has no closing `---` line; it is read as text"));
+        diags.push(diag(
+            &path,
+            Some(1),
+            Severity::Error,
+            "front matter starts with `---` but has no closing `---` line; it is read as text",
+        ));
     }
     if let Some(yaml) = split.yaml {
         match frontmatter::parse_front_matter(yaml) {
@@ -123,7 +152,12 @@ pub fn parse_note(path: &str, bytes: &[u8]) -> (Option<ParsedNote>, Vec<Diagnost
 
     let parsed = markdown::parse(split.body, split.body_line_offset);
     for issue in parsed.issues {
-        diags.push(diag(&path, Some(issue.line), Severity::Warning, issue.message));
+        diags.push(diag(
+            &path,
+            Some(issue.line),
+            Severity::Warning,
+            issue.message,
+        ));
     }
     let total_lines = text.lines().count().max(1);
     let topics = build_topics(&path, &meta, parsed.items, total_lines, &mut diags);
@@ -159,7 +193,8 @@ fn build_topics(
         let only_one = levels.iter().filter(|&&l| l == m).count() == 1;
         if let (Some(pos), true) = (first_heading, only_one) {
             if let Item::Heading { level, text, .. } = &items[pos] {
-                let before_is_empty = items[..pos].iter().all(|i| matches!(i, Item::Block(_))) && pos == 0;
+                let before_is_empty =
+                    items[..pos].iter().all(|i| matches!(i, Item::Block(_))) && pos == 0;
                 if *level == m && before_is_empty {
                     if root_title.is_none() {
                         root_title = Some(plain(text));
@@ -221,8 +256,16 @@ fn build_topics(
             Item::Block(b) => {
                 if let Block::Sim(s) = &b.block {
                     if crate::sim::find(&s.name).is_none() {
-                        diags.push(diag(path, Some(b.line), Severity::Warning, format!(
-                            "unknown simulation `{}`; known: {}", s.name, crate::sim::known_names().join(", "))));
+                        diags.push(diag(
+                            path,
+                            Some(b.line),
+                            Severity::Warning,
+                            format!(
+                                "unknown simulation `{}`; known: {}",
+                                s.name,
+                                crate::sim::known_names().join(", ")
+                            ),
+                        ));
                     }
                     if !topics[cur].sims.iter().any(|x| x == s) {
                         topics[cur].sims.push(s.clone());
@@ -252,7 +295,13 @@ impl Library {
         let base = self.topics.len();
         let stem: String = file_stem(&note.path)
             .chars()
-            .map(|c| if c == ':' || c.is_whitespace() { '-' } else { c })
+            .map(|c| {
+                if c == ':' || c.is_whitespace() {
+                    '-'
+                } else {
+                    c
+                }
+            })
             .collect();
         let mut key = stem.clone();
         let mut k = 2;
@@ -325,7 +374,12 @@ pub fn discover(paths: &[PathBuf], diags: &mut Vec<Diagnostic>) -> Vec<PathBuf> 
         match std::fs::metadata(p) {
             Ok(m) if m.is_dir() => scan_dir(p, 0, &mut seen_dirs, &mut out, diags),
             Ok(_) => out.push(p.clone()),
-            Err(e) => diags.push(diag(&shown, None, Severity::Error, format!("cannot read: {e}"))),
+            Err(e) => diags.push(diag(
+                &shown,
+                None,
+                Severity::Error,
+                format!("cannot read: {e}"),
+            )),
         }
     }
     out
@@ -340,8 +394,12 @@ fn scan_dir(
 ) {
     let shown = cleaned(&dir.display().to_string());
     if depth > MAX_DIR_DEPTH {
-        diags.push(diag(&shown, None, Severity::Warning,
-            format!("folders nested deeper than {MAX_DIR_DEPTH} levels are not read")));
+        diags.push(diag(
+            &shown,
+            None,
+            Severity::Warning,
+            format!("folders nested deeper than {MAX_DIR_DEPTH} levels are not read"),
+        ));
         return;
     }
     let Ok(canon) = std::fs::canonicalize(dir) else {
@@ -354,7 +412,12 @@ fn scan_dir(
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
-            diags.push(diag(&shown, None, Severity::Error, format!("cannot read folder: {e}")));
+            diags.push(diag(
+                &shown,
+                None,
+                Severity::Error,
+                format!("cannot read folder: {e}"),
+            ));
             return;
         }
     };
@@ -369,8 +432,12 @@ fn scan_dir(
             Ok(m) if m.is_dir() => scan_dir(&p, depth + 1, seen, out, diags),
             Ok(_) if is_note_path(&p) => out.push(p),
             Ok(_) => {}
-            Err(e) => diags.push(diag(&cleaned(&p.display().to_string()), None, Severity::Error,
-                format!("cannot read: {e}"))),
+            Err(e) => diags.push(diag(
+                &cleaned(&p.display().to_string()),
+                None,
+                Severity::Error,
+                format!("cannot read: {e}"),
+            )),
         }
     }
 }
@@ -382,7 +449,12 @@ pub fn read_note(p: &Path) -> (Option<ParsedNote>, Vec<Diagnostic>) {
         Ok(bytes) => parse_note(&shown, &bytes),
         Err(e) => (
             None,
-            vec![diag(&cleaned(&shown), None, Severity::Error, format!("cannot read: {e}"))],
+            vec![diag(
+                &cleaned(&shown),
+                None,
+                Severity::Error,
+                format!("cannot read: {e}"),
+            )],
         ),
     }
 }

@@ -8,9 +8,7 @@
 //! Top-level headings are returned as [`Item::Heading`] so the loader can split
 //! the note into topics; headings inside quotes or list items stay blocks.
 
-use pulldown_cmark::{
-    Alignment, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
-};
+use pulldown_cmark::{Alignment, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use super::model::{Align, Block, BlockAt, Inline, InlineStyle, Inlines, SimOrigin, SimRef};
 use super::sanitize::{clean_with, cleaned};
@@ -223,9 +221,11 @@ impl Builder {
                 self.flush_paragraph();
                 self.block_line = line;
                 let lang = match kind {
-                    CodeBlockKind::Fenced(info) => {
-                        info.split_whitespace().next().map(cleaned).unwrap_or_default()
-                    }
+                    CodeBlockKind::Fenced(info) => info
+                        .split_whitespace()
+                        .next()
+                        .map(cleaned)
+                        .unwrap_or_default(),
                     CodeBlockKind::Indented => String::new(),
                 };
                 self.code = Some((lang, String::new()));
@@ -334,8 +334,8 @@ impl Builder {
                     self.push_block(Block::List { start, items }, line);
                 }
             }
-            TagEnd::Item => match self.close() {
-                Some(Frame::Item(blocks)) => {
+            TagEnd::Item => {
+                if let Some(Frame::Item(blocks)) = self.close() {
                     if let Some(Frame::List { items, .. }) = self.stack.last_mut() {
                         items.push(blocks);
                     } else {
@@ -345,8 +345,7 @@ impl Builder {
                         }
                     }
                 }
-                Some(_) | None => {}
-            },
+            }
             TagEnd::TableCell => {
                 let cell = self.inl.take().unwrap_or_default();
                 if let Some(t) = self.table.as_mut() {
@@ -533,7 +532,9 @@ mod tests {
     #[test]
     fn inline_styles() {
         let b = blocks("a **b** *c* `d` ~~e~~ [f](http://x)");
-        let Block::Paragraph(inl) = &b[0] else { panic!() };
+        let Block::Paragraph(inl) = &b[0] else {
+            panic!()
+        };
         let styled: Vec<_> = inl.iter().map(|i| (i.text.as_str(), i.style)).collect();
         assert!(styled.iter().any(|(t, s)| *t == "b" && s.bold));
         assert!(styled.iter().any(|(t, s)| *t == "c" && s.italic));
@@ -545,7 +546,9 @@ mod tests {
     #[test]
     fn nested_numbered_lists_and_quotes() {
         let b = blocks("3. one\n   - inner\n4. two\n\n> quoted\n> > deeper\n");
-        let Block::List { start, items } = &b[0] else { panic!("{b:?}") };
+        let Block::List { start, items } = &b[0] else {
+            panic!("{b:?}")
+        };
         assert_eq!(*start, Some(3));
         assert_eq!(items.len(), 2);
         assert!(matches!(items[0][1], Block::List { start: None, .. }));
@@ -564,13 +567,22 @@ mod tests {
                 text: "print(1)".into()
             }
         );
-        let Block::Table { align, header, rows } = &b[1] else { panic!() };
+        let Block::Table {
+            align,
+            header,
+            rows,
+        } = &b[1]
+        else {
+            panic!()
+        };
         assert_eq!(align, &[Align::Left, Align::Right]);
         assert_eq!(plain(&header[0]), "名称");
         assert_eq!(plain(&rows[0][0]), "中");
         assert_eq!(b[2], Block::Rule);
         assert!(matches!(&b[3], Block::Html(h) if h == "<div>x</div>"));
-        let Block::Paragraph(img) = &b[4] else { panic!() };
+        let Block::Paragraph(img) = &b[4] else {
+            panic!()
+        };
         assert_eq!(plain(img), "[图: alt 文本]");
         assert_eq!(
             b[5],
@@ -588,7 +600,9 @@ mod tests {
         let p = parse(&md, 0);
         assert_eq!(p.issues.len(), 1);
         let mut depth = 0;
-        let Item::Block(BlockAt { block, .. }) = &p.items[0] else { panic!() };
+        let Item::Block(BlockAt { block, .. }) = &p.items[0] else {
+            panic!()
+        };
         let mut cur = block;
         loop {
             match cur {
@@ -611,7 +625,9 @@ mod tests {
         let b = blocks("evil \x1b[31m red\n\n```\n\x1b]0;title\x07\n```\n");
         let Block::Paragraph(p) = &b[0] else { panic!() };
         assert!(plain(p).contains("␛[31m"));
-        let Block::Code { text, .. } = &b[1] else { panic!() };
+        let Block::Code { text, .. } = &b[1] else {
+            panic!()
+        };
         assert_eq!(text, "␛]0;title␇");
     }
 }

@@ -206,7 +206,11 @@ pub struct Diagnostic {
 impl std::fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.line {
-            Some(l) => write!(f, "{}:{}: {}: {}", self.file, l, self.severity, self.message),
+            Some(l) => write!(
+                f,
+                "{}:{}: {}: {}",
+                self.file, l, self.severity, self.message
+            ),
             None => write!(f, "{}: {}: {}", self.file, self.severity, self.message),
         }
     }
@@ -258,6 +262,8 @@ impl Library {
 
     /// Whether any diagnostic is an error.
     pub fn has_errors(&self) -> bool {
-        self.diagnostics.iter().any(|d| d.severity == Severity::Error)
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
     }
 }

@@ -39,7 +39,9 @@ pub fn match_title(rules: &[Rule], title: &str) -> Vec<SimRef> {
     let lower = title.to_lowercase();
     let mut out: Vec<SimRef> = Vec::new();
     for r in rules {
-        if r.keywords.iter().any(|k| !k.is_empty() && lower.contains(&k.to_lowercase()))
+        if r.keywords
+            .iter()
+            .any(|k| !k.is_empty() && lower.contains(&k.to_lowercase()))
             && !out.iter().any(|s| s.name == r.sim)
         {
             out.push(SimRef {
@@ -83,7 +85,10 @@ mod tests {
         let m = match_title(&rules, "4.5 字典 与 REHASH dict");
         assert_eq!(m.len(), 1);
         assert_eq!(m[0].preset.as_deref(), Some("grow-from-4"));
-        assert_eq!(match_title(&rules, "5.2 Nginx的负载均衡算法")[0].name, "nginx-upstream");
+        assert_eq!(
+            match_title(&rules, "5.2 Nginx的负载均衡算法")[0].name,
+            "nginx-upstream"
+        );
         assert!(match_title(&rules, "4.7 事务").is_empty());
     }
 }

@@ -65,7 +65,12 @@ pub struct Index {
     pub entries: Vec<Entry>,
 }
 
-fn push_lines(out: &mut Vec<(Option<usize>, usize, String)>, block: Option<usize>, line: usize, text: &str) {
+fn push_lines(
+    out: &mut Vec<(Option<usize>, usize, String)>,
+    block: Option<usize>,
+    line: usize,
+    text: &str,
+) {
     for (i, l) in text.lines().enumerate() {
         let l = l.trim();
         if !l.is_empty() {
@@ -132,7 +137,11 @@ impl Index {
             for (bi, b) in topic.blocks.iter().enumerate() {
                 let text = text_of(&b.block);
                 // Code lines map to file lines one by one (after the fence).
-                let first = if matches!(b.block, Block::Code { .. }) { b.line + 1 } else { b.line };
+                let first = if matches!(b.block, Block::Code { .. }) {
+                    b.line + 1
+                } else {
+                    b.line
+                };
                 push_lines(&mut lines, Some(bi), first, &text);
             }
             for (block, line, text) in lines {
@@ -160,16 +169,16 @@ impl Index {
         let lower_query = query.to_lowercase();
         let mut hits: Vec<Hit> = Vec::new();
         for (i, e) in self.entries.iter().enumerate() {
-            let mut best: Option<(i64, Vec<usize>)> = matcher
-                .fuzzy_indices(&e.text, &query)
-                .map(|(s, p)| (s, p));
+            let mut best: Option<(i64, Vec<usize>)> = matcher.fuzzy_indices(&e.text, &query);
             if ascii_query {
                 if let Some(k) = &e.pinyin {
                     for (key, map) in [(&k.full, &k.full_map), (&k.initials, &k.initials_map)] {
                         if let Some((s, p)) = matcher.fuzzy_indices(key, &lower_query) {
                             if best.as_ref().is_none_or(|(b, _)| s > *b) {
-                                let mut pos: Vec<usize> =
-                                    p.iter().filter_map(|&j| map.get(j).map(|&c| c as usize)).collect();
+                                let mut pos: Vec<usize> = p
+                                    .iter()
+                                    .filter_map(|&j| map.get(j).map(|&c| c as usize))
+                                    .collect();
                                 pos.dedup();
                                 best = Some((s, pos));
                             }
@@ -208,7 +217,9 @@ mod tests {
 
     #[test]
     fn finds_chinese_by_characters_pinyin_and_initials() {
-        let l = lib("# 笔记\n\n## 4.6 跳跃表\n\n跳跃表是有序集合的底层实现。\n\n## 4.5 字典\n\n哈希表。\n");
+        let l = lib(
+            "# 笔记\n\n## 4.6 跳跃表\n\n跳跃表是有序集合的底层实现。\n\n## 4.5 字典\n\n哈希表。\n",
+        );
         let idx = Index::build(&l);
         for q in ["跳跃", "tiaoyue", "tyb", "tiaoyuebiao"] {
             let hits = idx.search(q, 5);

@@ -110,3 +110,22 @@ pub fn known_names() -> Vec<&'static str> {
         .flat_map(|s| std::iter::once(s.name).chain(s.aliases.iter().copied()))
         .collect()
 }
+
+/// The one-line text of a simulation card in a note.
+pub fn describe(s: &crate::content::SimRef, lang: crate::i18n::Lang) -> String {
+    match find(&s.name) {
+        Some(info) => {
+            let preset = s
+                .preset
+                .as_deref()
+                .and_then(|p| info.presets.iter().find(|x| x.name == p))
+                .map(|p| format!(" — {}", lang.pick(p.zh, p.en)))
+                .unwrap_or_default();
+            format!("{}{}  [Enter]", info.about, preset)
+        }
+        None => match lang {
+            crate::i18n::Lang::Zh => format!("模拟 {} 暂不可用", s.name),
+            crate::i18n::Lang::En => format!("simulation {} is not available", s.name),
+        },
+    }
+}

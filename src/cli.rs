@@ -1,0 +1,430 @@
+//! The command line: global options, subcommands, and the headless commands.
+//!
+//! With no subcommand tuitor opens the TUI. `list`, `show`, `search`, `check`
+//! and `sim` run headless for scripts and tests. Exit status: 0 success, 1 a
+//! failure the command reports (a note with errors, a bad simulation command,
+//! nothing found), 2 a usage error.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::{bail, Context, Result};
+use clap::{Parser, Subcommand};
+use serde_json::json;
+
+use crate::content::{self, Library, TopicId};
+use crate::i18n::Lang;
+use crate::render;
+use crate::search::{self, Index};
+use crate::sim;
+
+/// tuitor: a terminal study guide for your Markdown notes.
+#[derive(Debug, Parser)]
+#[command(name = "tuitor", version, about, long_about = None)]
+pub struct Cli {
+    /// Notes to load instead of the built-in ones: files (any extension) or
+    /// folders (read recursively for *.md and *.markdown). Repeatable.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub notes: Vec<PathBuf>,
+    /// Interface language (default: from LANG).
+    #[arg(long, global = true, value_enum)]
+    pub lang: Option<Lang>,
+    /// Where progress is kept (default: $XDG_DATA_HOME/tuitor).
+    #[arg(long, global = true, env = "TUITOR_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Colour theme: dark or light (default: the config file's, else dark).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub theme: Option<String>,
+    /// What to do (default: open the study guide).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print the topic tree.
+    List {
+        /// One JSON array of topics.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print one topic as plain text.
+    Show {
+        /// A topic id (from `list`) or a search query whose best match is shown.
+        topic: String,
+        /// Wrap at this many columns.
+        #[arg(long, default_value_t = 80)]
+        width: usize,
+    },
+    /// Search all notes (titles, text, pinyin).
+    Search {
+        /// What to look for.
+        query: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        /// At most this many hits.
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+    },
+    /// Check notes and report problems as `file:line: severity: message`.
+    Check {
+        /// Files or folders to check.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// Run a simulation headlessly.
+    Sim {
+        /// The simulation (see `tuitor sim --list`).
+        #[arg(required_unless_present = "list")]
+        name: Option<String>,
+        /// Engine configuration (YAML).
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Commands, separated by `;` or newlines.
+        #[arg(long, value_name = "CMDS")]
+        cmd: Vec<String>,
+        /// A file of commands, one per line (`#` starts a comment).
+        #[arg(long, value_name = "FILE")]
+        script: Option<PathBuf>,
+        /// Seed for everything random.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// One JSON object per command.
+        #[arg(long)]
+        json: bool,
+        /// Run a named preset first.
+        #[arg(long)]
+        preset: Option<String>,
+        /// List the simulations and their presets.
+        #[arg(long)]
+        list: bool,
+    },
+}
+
+/// Load the library the options ask for, reporting problems on stderr when
+/// `report` is set.
+pub fn load_library(notes: &[PathBuf], report: bool) -> Library {
+    let lib = if notes.is_empty() {
+        content::load_embedded()
+    } else {
+        content::load_paths(notes)
+    };
+    if report {
+        let mut err = std::io::stderr().lock();
+        for d in &lib.diagnostics {
+            let _ = writeln!(err, "{d}");
+        }
+    }
+    lib
+}
+
+/// A name for the set of notes (for resume positions).
+pub fn source_name(notes: &[PathBuf]) -> String {
+    if notes.is_empty() {
+        "embedded".to_string()
+    } else {
+        let mut v: Vec<String> = notes
+            .iter()
+            .map(|p| {
+                std::fs::canonicalize(p)
+                    .unwrap_or_else(|_| p.clone())
+                    .display()
+                    .to_string()
+            })
+            .collect();
+        v.sort();
+        v.join("\n")
+    }
+}
+
+fn sim_names(lib: &Library, t: TopicId) -> Vec<String> {
+    lib.topics[t].sims.iter().map(|s| s.name.clone()).collect()
+}
+
+/// `tuitor list`
+pub fn list(lib: &Library, json_out: bool, out: &mut dyn Write) -> Result<()> {
+    let order = lib.preorder();
+    if json_out {
+        let arr: Vec<_> = order
+            .iter()
+            .map(|&t| {
+                let topic = &lib.topics[t];
+                json!({
+                    "id": lib.topic_id(t),
+                    "title": topic.title,
+                    "level": topic.depth,
+                    "path": lib.ancestors(t),
+                    "file": lib.notes[topic.note].path,
+                    "line": topic.lines.start,
+                    "sims": sim_names(lib, t),
+                })
+            })
+            .collect();
+        serde_json::to_writer_pretty(&mut *out, &arr)?;
+        writeln!(out)?;
+    } else {
+        for &t in &order {
+            let topic = &lib.topics[t];
+            let sims = sim_names(lib, t);
+            let sims = if sims.is_empty() {
+                String::new()
+            } else {
+                format!("  [sim: {}]", sims.join(", "))
+            };
+            writeln!(
+                out,
+                "{}{}  ({}){}",
+                "  ".repeat(topic.depth),
+                topic.title,
+                lib.topic_id(t),
+                sims
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Resolve a topic argument: an id, else the best fuzzy match (titles first).
+pub fn resolve_topic(lib: &Library, index: &Index, arg: &str) -> Option<TopicId> {
+    if let Some(t) = lib.find_id(arg) {
+        return Some(t);
+    }
+    let hits = index.search(arg, 50);
+    hits.iter()
+        .find(|h| index.entries[h.entry].kind == search::Kind::Title)
+        .or_else(|| hits.first())
+        .map(|h| index.entries[h.entry].topic)
+}
+
+/// `tuitor show`
+pub fn show(lib: &Library, topic: &str, width: usize, out: &mut dyn Write) -> Result<()> {
+    let index = Index::build(lib);
+    let Some(t) = resolve_topic(lib, &index, topic) else {
+        bail!(
+            "no topic matches {:?}; `tuitor list` shows the topics",
+            content::sanitize::cleaned(topic)
+        );
+    };
+    let r = render::render_topic(lib, t, width.clamp(8, 1000), &|s| {
+        sim::describe(s, Lang::En)
+    });
+    for l in &r.lines {
+        writeln!(out, "{}", l.text().trim_end())?;
+    }
+    Ok(())
+}
+
+/// `tuitor search`; returns how many hits were printed.
+pub fn search_cmd(
+    lib: &Library,
+    query: &str,
+    json_out: bool,
+    limit: usize,
+    out: &mut dyn Write,
+) -> Result<usize> {
+    let index = Index::build(lib);
+    let hits = index.search(query, limit);
+    if json_out {
+        let arr: Vec<_> = hits
+            .iter()
+            .map(|h| {
+                let e = &index.entries[h.entry];
+                json!({
+                    "id": lib.topic_id(e.topic),
+                    "title": lib.topics[e.topic].title,
+                    "line": e.line,
+                    "score": h.score,
+                    "snippet": e.text,
+                })
+            })
+            .collect();
+        serde_json::to_writer_pretty(&mut *out, &arr)?;
+        writeln!(out)?;
+    } else {
+        for h in &hits {
+            let e = &index.entries[h.entry];
+            writeln!(
+                out,
+                "{:>5}  {}  {}:{}  {}",
+                h.score,
+                lib.topic_id(e.topic),
+                lib.topics[e.topic].title,
+                e.line,
+                render::truncate(&e.text, 60)
+            )?;
+        }
+    }
+    Ok(hits.len())
+}
+
+/// `tuitor check`; returns whether any error was found.
+pub fn check(paths: &[PathBuf], out: &mut dyn Write) -> Result<bool> {
+    let lib = content::load_paths(paths);
+    for d in &lib.diagnostics {
+        writeln!(out, "{d}")?;
+    }
+    let errors = lib
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == content::Severity::Error)
+        .count();
+    let warnings = lib.diagnostics.len() - errors;
+    eprintln!(
+        "checked {} notes ({} topics): {errors} errors, {warnings} warnings",
+        lib.notes.len(),
+        lib.topics.len()
+    );
+    Ok(errors > 0)
+}
+
+/// Split a command text on `;` and newlines, outside double quotes.
+pub fn split_commands(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    let mut escaped = false;
+    for c in text.chars() {
+        if escaped {
+            cur.push(c);
+            escaped = false;
+            continue;
+        }
+        match c {
+            '\\' if quoted => {
+                cur.push(c);
+                escaped = true;
+            }
+            '"' => {
+                quoted = !quoted;
+                cur.push(c);
+            }
+            ';' | '\n' if !quoted => out.push(std::mem::take(&mut cur)),
+            _ => cur.push(c),
+        }
+    }
+    out.push(cur);
+    out.into_iter()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// Options of `tuitor sim`.
+pub struct SimArgs<'a> {
+    /// Simulation name or alias.
+    pub name: &'a str,
+    /// Config text.
+    pub config: Option<String>,
+    /// Commands to run, in order.
+    pub commands: Vec<String>,
+    /// Seed.
+    pub seed: u64,
+    /// JSON lines output.
+    pub json: bool,
+    /// Output language for narration.
+    pub lang: Lang,
+}
+
+/// `tuitor sim`; returns whether every command succeeded.
+pub fn sim_cmd(args: SimArgs<'_>, out: &mut dyn Write) -> Result<bool> {
+    let Some(info) = sim::find(args.name) else {
+        bail!(
+            "unknown simulation {:?}; known: {}",
+            content::sanitize::cleaned(args.name),
+            sim::known_names().join(", ")
+        );
+    };
+    let mut session = (info.factory)(args.config.as_deref(), args.seed)
+        .map_err(|e| anyhow::anyhow!("{}: bad configuration: {e}", info.name))?;
+    let mut all_ok = true;
+    for cmd in &args.commands {
+        match session.run(cmd) {
+            Ok(o) => {
+                if args.json {
+                    let line = json!({"cmd": cmd, "ok": true, "reply": o.reply, "state": o.state});
+                    writeln!(out, "{line}")?;
+                } else {
+                    writeln!(out, "> {}", content::sanitize::cleaned(cmd))?;
+                    for s in &o.steps {
+                        let text = args.lang.pick(&s.zh, &s.en);
+                        writeln!(
+                            out,
+                            "  {} {}",
+                            if s.notable { "★" } else { "·" },
+                            content::sanitize::cleaned(text)
+                        )?;
+                    }
+                    writeln!(
+                        out,
+                        "  = {}",
+                        content::sanitize::cleaned(&o.reply.to_string())
+                    )?;
+                }
+            }
+            Err(e) => {
+                all_ok = false;
+                if args.json {
+                    writeln!(out, "{}", json!({"cmd": cmd, "ok": false, "error": e.0}))?;
+                } else {
+                    writeln!(out, "> {}", content::sanitize::cleaned(cmd))?;
+                    writeln!(out, "  ! {}", content::sanitize::cleaned(&e.0))?;
+                }
+            }
+        }
+    }
+    if !args.json {
+        writeln!(
+            out,
+            "state: {}",
+            content::sanitize::cleaned(&session.state().to_string())
+        )?;
+    }
+    Ok(all_ok)
+}
+
+/// `tuitor sim --list`
+pub fn sim_list(out: &mut dyn Write) -> Result<()> {
+    for s in sim::REGISTRY {
+        let aliases = if s.aliases.is_empty() {
+            String::new()
+        } else {
+            format!(" (alias: {})", s.aliases.join(", "))
+        };
+        writeln!(out, "{}{} — {}", s.name, aliases, s.about)?;
+        for p in s.presets {
+            writeln!(out, "    preset {} — {}", p.name, p.en)?;
+        }
+    }
+    Ok(())
+}
+
+/// Read a sim script: one command per line, `#` comments.
+pub fn read_script(path: &std::path::Path) -> Result<Vec<String>> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read script {}", path.display()))?;
+    Ok(text
+        .lines()
+        .map(|l| l.split_once('#').map_or(l, |(a, _)| a).trim().to_string())
+        .filter(|l| !l.is_empty())
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commands_split_outside_quotes() {
+        assert_eq!(
+            split_commands("set a 1; get a\nget \"x;y\""),
+            vec!["set a 1", "get a", "get \"x;y\""]
+        );
+        assert_eq!(split_commands(" ; ;"), Vec::<String>::new());
+        assert_eq!(
+            split_commands(r#"ZADD z 1 "a\"b;c""#),
+            vec![r#"ZADD z 1 "a\"b;c""#]
+        );
+    }
+}

@@ -1,0 +1,973 @@
+//! The browse screen's state and its `update` function.
+//!
+//! `App` is all the state; [`App::update`] is the only thing that changes it, in
+//! response to a [`Msg`]; `view` only reads it. Layout is a pure function of the
+//! terminal size ([`layout`]), so update and view agree on pane sizes without the
+//! view writing anything back.
+
+use crossterm::event::{
+    Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
+use ratatui::layout::Rect;
+
+use crate::content::{Library, SimRef, TopicId};
+use crate::i18n::{tr, trf, Lang};
+use crate::render::{self, Rendered};
+use crate::search::{Index, Kind};
+use crate::store::{Store, TopicKey};
+
+use super::keymap::{Action, Ctx, Key, Keymap};
+use super::theme::Theme;
+
+/// Smallest usable terminal.
+pub const MIN_W: u16 = 40;
+/// Smallest usable terminal.
+pub const MIN_H: u16 = 10;
+/// How many finder results are kept.
+pub const FINDER_LIMIT: usize = 200;
+
+/// Something that happened.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Msg {
+    /// A terminal event (key, mouse, resize).
+    Term(Event),
+    /// A signal asked us to stop (SIGTERM, SIGHUP, SIGINT).
+    Stop,
+}
+
+/// Which pane has the keyboard.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Focus {
+    /// The topic tree.
+    Tree,
+    /// The note text.
+    Content,
+}
+
+/// A list overlay's state.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ListState {
+    /// Selected row.
+    pub sel: usize,
+    /// First row shown.
+    pub offset: usize,
+}
+
+/// The global finder.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Finder {
+    /// What was typed.
+    pub query: String,
+    /// Current results.
+    pub hits: Vec<crate::search::Hit>,
+    /// Selection.
+    pub list: ListState,
+}
+
+/// What is on top of the browse screen.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Just browsing.
+    Normal,
+    /// The fuzzy finder.
+    Finder(Finder),
+    /// Typing a search within the topic.
+    TopicSearch(String),
+    /// The key help.
+    Help(ListState),
+    /// The outline of the current note.
+    Outline(ListState),
+    /// The bookmark list.
+    Bookmarks(ListState),
+    /// Loading problems.
+    Diagnostics(ListState),
+}
+
+/// Matches of the in-topic search.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TopicMatches {
+    /// The query.
+    pub query: String,
+    /// (rendered line, char start, char end)
+    pub hits: Vec<(usize, usize, usize)>,
+    /// The current hit.
+    pub current: usize,
+}
+
+/// Pane rectangles for a terminal size.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Layout {
+    /// The tree pane (zero width when hidden).
+    pub tree: Rect,
+    /// The note pane (zero width when hidden).
+    pub content: Rect,
+    /// The status line.
+    pub status: Rect,
+}
+
+impl Layout {
+    /// Text rows inside the note pane.
+    pub fn content_rows(&self) -> usize {
+        self.content.height.saturating_sub(2) as usize
+    }
+    /// Text columns inside the note pane (one column of margin).
+    pub fn content_cols(&self) -> usize {
+        self.content.width.saturating_sub(3) as usize
+    }
+    /// Rows inside the tree pane.
+    pub fn tree_rows(&self) -> usize {
+        self.tree.height.saturating_sub(2) as usize
+    }
+}
+
+/// Compute the layout; `None` when the terminal is too small.
+pub fn layout(w: u16, h: u16, focus: Focus) -> Option<Layout> {
+    if w < MIN_W || h < MIN_H {
+        return None;
+    }
+    let body_h = h - 1;
+    let status = Rect::new(0, h - 1, w, 1);
+    if w < 70 {
+        // Narrow: one pane at a time.
+        let full = Rect::new(0, 0, w, body_h);
+        let none = Rect::new(0, 0, 0, body_h);
+        return Some(match focus {
+            Focus::Tree => Layout {
+                tree: full,
+                content: none,
+                status,
+            },
+            Focus::Content => Layout {
+                tree: none,
+                content: full,
+                status,
+            },
+        });
+    }
+    let tree_w = if w >= 120 {
+        38
+    } else {
+        (w * 3 / 10).clamp(24, 34)
+    };
+    Some(Layout {
+        tree: Rect::new(0, 0, tree_w, body_h),
+        content: Rect::new(tree_w, 0, w - tree_w, body_h),
+        status,
+    })
+}
+
+/// The whole state of the browse screen.
+pub struct App {
+    /// The notes.
+    pub lib: Library,
+    /// The search index.
+    pub index: Index,
+    /// UI language.
+    pub lang: Lang,
+    /// Colours.
+    pub theme: Theme,
+    /// Key bindings.
+    pub keymap: Keymap,
+    /// Progress store.
+    pub store: Store,
+    /// Name of this set of notes (for resume).
+    pub source: String,
+    /// Terminal size.
+    pub size: (u16, u16),
+    /// Which pane has focus.
+    pub focus: Focus,
+    /// Expanded state per topic.
+    pub expanded: Vec<bool>,
+    /// Visible tree rows (topic ids).
+    pub visible: Vec<TopicId>,
+    /// Selected tree row.
+    pub tree_sel: usize,
+    /// First tree row shown.
+    pub tree_offset: usize,
+    /// The open topic.
+    pub current: Option<TopicId>,
+    /// First note line shown.
+    pub scroll: usize,
+    /// The open topic laid out at the current width.
+    pub rendered: Rendered,
+    rendered_for: Option<(TopicId, usize)>,
+    /// What is on top.
+    pub mode: Mode,
+    /// In-topic search matches.
+    pub matches: Option<TopicMatches>,
+    /// A line to highlight after a jump.
+    pub flash: Option<usize>,
+    /// Back history.
+    pub back: Vec<(TopicId, usize)>,
+    /// Forward history.
+    pub forward: Vec<(TopicId, usize)>,
+    /// A message for the status line.
+    pub message: Option<String>,
+    /// Set when the app should exit.
+    pub quit: bool,
+}
+
+impl App {
+    /// Build the app, resuming where the user left off in `source`.
+    pub fn new(
+        lib: Library,
+        store: Store,
+        source: String,
+        lang: Lang,
+        theme: Theme,
+        keymap: Keymap,
+    ) -> App {
+        let index = Index::build(&lib);
+        let n = lib.topics.len();
+        let mut app = App {
+            expanded: vec![false; n],
+            index,
+            lib,
+            lang,
+            theme,
+            keymap,
+            message: store
+                .warning
+                .as_ref()
+                .map(|w| trf(lang, "app.store_warning", &[("e", w)])),
+            store,
+            source,
+            size: (80, 24),
+            focus: Focus::Tree,
+            visible: Vec::new(),
+            tree_sel: 0,
+            tree_offset: 0,
+            current: None,
+            scroll: 0,
+            rendered: Rendered::default(),
+            rendered_for: None,
+            mode: Mode::Normal,
+            matches: None,
+            flash: None,
+            back: Vec::new(),
+            forward: Vec::new(),
+            quit: false,
+        };
+        for r in app.lib.roots().collect::<Vec<_>>() {
+            app.expanded[r] = true;
+        }
+        let resume = app
+            .store
+            .resume(&app.source)
+            .and_then(|r| r.topic.find(&app.lib).map(|t| (t, r.scroll)));
+        let start = resume.or_else(|| app.lib.roots().next().map(|t| (t, 0)));
+        if let Some((t, scroll)) = start {
+            app.reveal(t);
+            app.current = Some(t);
+            app.scroll = scroll;
+            app.select_in_tree(t);
+        }
+        app.sync();
+        app
+    }
+
+    /// The current layout (None when too small).
+    pub fn layout(&self) -> Option<Layout> {
+        layout(self.size.0, self.size.1, self.focus)
+    }
+
+    fn rebuild_visible(&mut self) {
+        let mut out = Vec::new();
+        let mut stack: Vec<TopicId> = self.lib.roots().collect();
+        stack.reverse();
+        while let Some(t) = stack.pop() {
+            out.push(t);
+            if self.expanded[t] {
+                stack.extend(self.lib.topics[t].children.iter().rev());
+            }
+        }
+        self.visible = out;
+    }
+
+    /// Expand every ancestor of `t`.
+    fn reveal(&mut self, t: TopicId) {
+        let mut cur = self.lib.topics[t].parent;
+        while let Some(p) = cur {
+            self.expanded[p] = true;
+            cur = self.lib.topics[p].parent;
+        }
+        self.rebuild_visible();
+    }
+
+    fn select_in_tree(&mut self, t: TopicId) {
+        if let Some(i) = self.visible.iter().position(|&v| v == t) {
+            self.tree_sel = i;
+        }
+    }
+
+    /// Bring derived state up to date: visible rows, layout, rendering, offsets.
+    pub fn sync(&mut self) {
+        if self.visible.is_empty() && !self.lib.topics.is_empty() {
+            self.rebuild_visible();
+        }
+        self.tree_sel = self.tree_sel.min(self.visible.len().saturating_sub(1));
+        let Some(l) = self.layout() else { return };
+        if let Some(t) = self.current {
+            let width = l.content_cols().max(20);
+            if self.rendered_for != Some((t, width)) {
+                let lang = self.lang;
+                self.rendered = render::render_topic(&self.lib, t, width, &|s: &SimRef| {
+                    crate::sim::describe(s, lang)
+                });
+                self.rendered_for = Some((t, width));
+                if let Some(m) = self.matches.take() {
+                    self.find_in_topic(&m.query);
+                }
+            }
+        }
+        let rows = l.content_rows().max(1);
+        self.scroll = self
+            .scroll
+            .min(self.rendered.lines.len().saturating_sub(rows));
+        let trows = l.tree_rows().max(1);
+        if self.tree_sel < self.tree_offset {
+            self.tree_offset = self.tree_sel;
+        } else if self.tree_sel >= self.tree_offset + trows {
+            self.tree_offset = self.tree_sel + 1 - trows;
+        }
+        self.tree_offset = self
+            .tree_offset
+            .min(self.visible.len().saturating_sub(trows));
+    }
+
+    /// Open topic `t`, remembering where we were.
+    pub fn open(&mut self, t: TopicId, scroll: usize, record: bool) {
+        if record {
+            if let Some(cur) = self.current {
+                if cur != t {
+                    self.back.push((cur, self.scroll));
+                    if self.back.len() > 200 {
+                        self.back.remove(0);
+                    }
+                    self.forward.clear();
+                }
+            }
+        }
+        self.current = Some(t);
+        self.scroll = scroll;
+        self.matches = None;
+        self.flash = None;
+        self.reveal(t);
+        self.select_in_tree(t);
+        self.sync();
+        self.remember();
+    }
+
+    /// Save the resume position.
+    pub fn remember(&mut self) {
+        if let Some(t) = self.current {
+            let key = TopicKey::of(&self.lib, t);
+            self.store.set_resume(&self.source, key, self.scroll);
+            if let Err(e) = self.store.save() {
+                self.message = Some(trf(self.lang, "app.store_warning", &[("e", &e)]));
+            }
+        }
+    }
+
+    fn scroll_by(&mut self, delta: isize) {
+        self.scroll = self.scroll.saturating_add_signed(delta);
+        self.sync();
+    }
+
+    fn page(&self) -> isize {
+        self.layout()
+            .map_or(10, |l| l.content_rows().saturating_sub(2).max(1)) as isize
+    }
+
+    /// Run the in-topic search for `q`.
+    pub fn find_in_topic(&mut self, q: &str) {
+        let needle: Vec<char> = q.chars().flat_map(char::to_lowercase).collect();
+        if needle.is_empty() {
+            self.matches = None;
+            return;
+        }
+        let mut hits = Vec::new();
+        for (i, line) in self.rendered.lines.iter().enumerate() {
+            let hay: Vec<char> = line
+                .text()
+                .chars()
+                .map(|c| c.to_lowercase().next().unwrap_or(c))
+                .collect();
+            let mut s = 0;
+            while s + needle.len() <= hay.len() {
+                if hay[s..s + needle.len()] == needle[..] {
+                    hits.push((i, s, s + needle.len()));
+                    s += needle.len();
+                } else {
+                    s += 1;
+                }
+            }
+        }
+        self.matches = Some(TopicMatches {
+            query: q.to_string(),
+            hits,
+            current: 0,
+        });
+    }
+
+    fn goto_match(&mut self, delta: isize) {
+        let Some(m) = self.matches.as_mut() else {
+            return;
+        };
+        if m.hits.is_empty() {
+            self.message = Some(trf(self.lang, "app.not_found", &[("q", &m.query)]));
+            return;
+        }
+        let n = m.hits.len() as isize;
+        m.current = ((m.current as isize + delta).rem_euclid(n)) as usize;
+        let line = m.hits[m.current].0;
+        self.message = Some(trf(
+            self.lang,
+            "app.match_count",
+            &[("i", &(m.current + 1)), ("n", &m.hits.len())],
+        ));
+        self.scroll = line.saturating_sub(3);
+        self.sync();
+    }
+
+    fn first_match_from_scroll(&mut self) {
+        let scroll = self.scroll;
+        if let Some(m) = self.matches.as_mut() {
+            if let Some(i) = m.hits.iter().position(|h| h.0 >= scroll) {
+                m.current = i;
+            }
+        }
+        self.goto_match(0);
+    }
+
+    fn tree_move(&mut self, delta: isize) {
+        if self.visible.is_empty() {
+            return;
+        }
+        let max = self.visible.len() as isize - 1;
+        self.tree_sel = (self.tree_sel as isize + delta).clamp(0, max) as usize;
+        let t = self.visible[self.tree_sel];
+        self.open(t, 0, true);
+    }
+
+    fn tree_left(&mut self) {
+        let Some(&t) = self.visible.get(self.tree_sel) else {
+            return;
+        };
+        if self.expanded[t] && !self.lib.topics[t].children.is_empty() {
+            self.expanded[t] = false;
+            self.rebuild_visible();
+            self.select_in_tree(t);
+        } else if let Some(p) = self.lib.topics[t].parent {
+            self.open(p, 0, true);
+        }
+        self.sync();
+    }
+
+    fn tree_right(&mut self) {
+        let Some(&t) = self.visible.get(self.tree_sel) else {
+            return;
+        };
+        if !self.lib.topics[t].children.is_empty() && !self.expanded[t] {
+            self.expanded[t] = true;
+            self.rebuild_visible();
+            self.select_in_tree(t);
+            self.sync();
+        } else if self.current != Some(t) {
+            self.open(t, 0, true);
+        } else {
+            self.focus = Focus::Content;
+            self.sync();
+        }
+    }
+
+    fn step_topic(&mut self, delta: isize) {
+        let order = self.lib.preorder();
+        let Some(cur) = self.current else { return };
+        let Some(i) = order.iter().position(|&t| t == cur) else {
+            return;
+        };
+        let j = i as isize + delta;
+        if j >= 0 && (j as usize) < order.len() {
+            self.open(order[j as usize], 0, true);
+        }
+    }
+
+    fn toggle_bookmark(&mut self) {
+        let Some(t) = self.current else { return };
+        let key = TopicKey::of(&self.lib, t);
+        if let Some(i) = self.store.state.bookmarks.iter().position(|k| *k == key) {
+            self.store.state.bookmarks.remove(i);
+            self.message = Some(tr(self.lang, "app.unbookmarked").into());
+        } else {
+            self.store.state.bookmarks.push(key);
+            self.message = Some(tr(self.lang, "app.bookmarked").into());
+        }
+        if let Err(e) = self.store.save() {
+            self.message = Some(trf(self.lang, "app.store_warning", &[("e", &e)]));
+        }
+    }
+
+    /// Whether topic `t` is bookmarked.
+    pub fn is_bookmarked(&self, t: TopicId) -> bool {
+        let key = TopicKey::of(&self.lib, t);
+        self.store.state.bookmarks.contains(&key)
+    }
+
+    /// Topics of the current note, in order (the outline).
+    pub fn outline(&self) -> Vec<TopicId> {
+        let Some(t) = self.current else {
+            return Vec::new();
+        };
+        self.lib.notes[self.lib.topics[t].note]
+            .topics
+            .clone()
+            .collect()
+    }
+
+    /// Bookmarked topics that still exist.
+    pub fn bookmark_topics(&self) -> Vec<(usize, Option<TopicId>)> {
+        self.store
+            .state
+            .bookmarks
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (i, k.find(&self.lib)))
+            .collect()
+    }
+
+    /// How many rows the help overlay lists.
+    pub fn help_rows(&self) -> usize {
+        self.keymap.bindings.len()
+    }
+
+    fn list_len(&self) -> usize {
+        match &self.mode {
+            Mode::Finder(f) => f.hits.len(),
+            Mode::Help(_) => self.help_rows(),
+            Mode::Outline(_) => self.outline().len(),
+            Mode::Bookmarks(_) => self.store.state.bookmarks.len(),
+            Mode::Diagnostics(_) => self.lib.diagnostics.len(),
+            _ => 0,
+        }
+    }
+
+    /// Rows available to an overlay list.
+    pub fn overlay_rows(&self) -> usize {
+        (self.size.1 as usize * 4 / 5).saturating_sub(4).max(1)
+    }
+
+    fn list_state(&mut self) -> Option<&mut ListState> {
+        match &mut self.mode {
+            Mode::Finder(f) => Some(&mut f.list),
+            Mode::Help(l) | Mode::Outline(l) | Mode::Bookmarks(l) | Mode::Diagnostics(l) => Some(l),
+            _ => None,
+        }
+    }
+
+    fn list_move(&mut self, delta: isize) {
+        let len = self.list_len();
+        let rows = self.overlay_rows();
+        let Some(l) = self.list_state() else { return };
+        if len == 0 {
+            l.sel = 0;
+            return;
+        }
+        l.sel = (l.sel as isize + delta).clamp(0, len as isize - 1) as usize;
+        if l.sel < l.offset {
+            l.offset = l.sel;
+        } else if l.sel >= l.offset + rows {
+            l.offset = l.sel + 1 - rows;
+        }
+    }
+
+    /// Jump to a finder hit: open its topic and show its line.
+    pub fn jump_to_hit(&mut self, entry: usize) {
+        let Some(e) = self.index.entries.get(entry) else {
+            return;
+        };
+        let (topic, kind, block, text) = (e.topic, e.kind, e.block, e.text.clone());
+        self.open(topic, 0, true);
+        if kind == Kind::Title {
+            return;
+        }
+        let Some(b) = block else { return };
+        let start = self.rendered.block_lines.get(b).copied().unwrap_or(0);
+        let end = self
+            .rendered
+            .block_lines
+            .get(b + 1)
+            .copied()
+            .unwrap_or(self.rendered.lines.len());
+        let probe: String = text.chars().take(8).collect();
+        let line = (start..end)
+            .find(|&i| self.rendered.lines[i].text().contains(probe.trim()))
+            .unwrap_or(start);
+        self.scroll = line.saturating_sub(3);
+        self.flash = Some(line);
+        self.focus = Focus::Content;
+        self.sync();
+    }
+
+    fn list_open(&mut self) {
+        match std::mem::replace(&mut self.mode, Mode::Normal) {
+            Mode::Finder(f) => {
+                if let Some(h) = f.hits.get(f.list.sel) {
+                    self.jump_to_hit(h.entry);
+                }
+            }
+            Mode::Outline(l) => {
+                if let Some(&t) = self.outline().get(l.sel) {
+                    self.open(t, 0, true);
+                }
+            }
+            Mode::Bookmarks(l) => {
+                if let Some((_, Some(t))) = self.bookmark_topics().get(l.sel) {
+                    self.open(*t, 0, true);
+                }
+            }
+            Mode::Diagnostics(l) => {
+                let target = self.lib.diagnostics.get(l.sel).and_then(|d| {
+                    let note = self.lib.notes.iter().find(|n| n.path == d.file)?;
+                    let line = d.line.unwrap_or(1);
+                    note.topics
+                        .clone()
+                        .rev()
+                        .find(|&t| self.lib.topics[t].lines.start <= line)
+                });
+                if let Some(t) = target {
+                    self.open(t, 0, true);
+                }
+            }
+            other => self.mode = other,
+        }
+    }
+
+    fn open_at_cursor(&mut self) {
+        // A simulation card on screen: say what it is (the simulation screen opens it).
+        let top = self.scroll;
+        let rows = self.layout().map_or(0, |l| l.content_rows());
+        if let Some((_, _, s)) = self
+            .rendered
+            .sims
+            .iter()
+            .find(|(a, b, _)| *b >= top && *a < top + rows)
+        {
+            self.message = Some(match crate::sim::find(&s.name) {
+                Some(_) => crate::sim::describe(s, self.lang),
+                None => trf(self.lang, "app.sim_unavailable", &[("name", &s.name)]),
+            });
+        }
+    }
+
+    fn action(&mut self, a: Action) {
+        match a {
+            Action::Quit => self.quit = true,
+            Action::Help => self.mode = Mode::Help(ListState::default()),
+            Action::Finder => self.mode = Mode::Finder(Finder::default()),
+            Action::Search => self.mode = Mode::TopicSearch(String::new()),
+            Action::NextMatch => self.goto_match(1),
+            Action::PrevMatch => self.goto_match(-1),
+            Action::Focus => {
+                self.focus = match self.focus {
+                    Focus::Tree => Focus::Content,
+                    Focus::Content => Focus::Tree,
+                };
+                if let Some(t) = self.current {
+                    self.select_in_tree(t);
+                }
+                self.sync();
+            }
+            Action::Up => match self.focus {
+                Focus::Tree => self.tree_move(-1),
+                Focus::Content => self.scroll_by(-1),
+            },
+            Action::Down => match self.focus {
+                Focus::Tree => self.tree_move(1),
+                Focus::Content => self.scroll_by(1),
+            },
+            Action::Left => match self.focus {
+                Focus::Tree => self.tree_left(),
+                Focus::Content => {
+                    self.focus = Focus::Tree;
+                    self.sync();
+                }
+            },
+            Action::Right => match self.focus {
+                Focus::Tree => self.tree_right(),
+                Focus::Content => {}
+            },
+            Action::Open => match self.focus {
+                Focus::Tree => self.tree_right(),
+                Focus::Content => self.open_at_cursor(),
+            },
+            Action::PageUp => match self.focus {
+                Focus::Tree => {
+                    self.tree_move(-(self.layout().map_or(10, |l| l.tree_rows()) as isize))
+                }
+                Focus::Content => self.scroll_by(-self.page()),
+            },
+            Action::PageDown => match self.focus {
+                Focus::Tree => self.tree_move(self.layout().map_or(10, |l| l.tree_rows()) as isize),
+                Focus::Content => self.scroll_by(self.page()),
+            },
+            Action::Top => match self.focus {
+                Focus::Tree => self.tree_move(-(self.visible.len() as isize)),
+                Focus::Content => {
+                    self.scroll = 0;
+                    self.sync();
+                }
+            },
+            Action::Bottom => match self.focus {
+                Focus::Tree => self.tree_move(self.visible.len() as isize),
+                Focus::Content => {
+                    self.scroll = usize::MAX;
+                    self.sync();
+                }
+            },
+            Action::NextTopic => self.step_topic(1),
+            Action::PrevTopic => self.step_topic(-1),
+            Action::Outline => {
+                let cur = self.current;
+                let sel = self
+                    .outline()
+                    .iter()
+                    .position(|&t| Some(t) == cur)
+                    .unwrap_or(0);
+                self.mode = Mode::Outline(ListState { sel, offset: 0 });
+                self.list_move(0);
+            }
+            Action::Back => match self.back.pop() {
+                Some((t, s)) => {
+                    if let Some(cur) = self.current {
+                        self.forward.push((cur, self.scroll));
+                    }
+                    self.open(t, s, false);
+                }
+                None => self.message = Some(tr(self.lang, "app.no_more_history").into()),
+            },
+            Action::Forward => match self.forward.pop() {
+                Some((t, s)) => {
+                    if let Some(cur) = self.current {
+                        self.back.push((cur, self.scroll));
+                    }
+                    self.open(t, s, false);
+                }
+                None => self.message = Some(tr(self.lang, "app.no_more_history").into()),
+            },
+            Action::Bookmark => self.toggle_bookmark(),
+            Action::Bookmarks => self.mode = Mode::Bookmarks(ListState::default()),
+            Action::Diagnostics => self.mode = Mode::Diagnostics(ListState::default()),
+            Action::ExpandAll => {
+                let any_collapsed = self
+                    .lib
+                    .topics
+                    .iter()
+                    .enumerate()
+                    .any(|(i, t)| !t.children.is_empty() && !self.expanded[i]);
+                for (i, t) in self.lib.topics.iter().enumerate() {
+                    self.expanded[i] = any_collapsed || t.parent.is_none();
+                }
+                self.rebuild_visible();
+                if let Some(t) = self.current {
+                    self.reveal(t);
+                    self.select_in_tree(t);
+                }
+                self.sync();
+            }
+            Action::Cancel => {
+                self.matches = None;
+                self.flash = None;
+                self.message = None;
+            }
+            Action::Delete => {}
+        }
+    }
+
+    fn list_action(&mut self, a: Action) {
+        match a {
+            Action::Up => self.list_move(-1),
+            Action::Down => self.list_move(1),
+            Action::PageUp => self.list_move(-(self.overlay_rows() as isize)),
+            Action::PageDown => self.list_move(self.overlay_rows() as isize),
+            Action::Open => self.list_open(),
+            Action::Cancel | Action::Help => self.mode = Mode::Normal,
+            Action::Quit => self.quit = true,
+            Action::Delete => {
+                if let Mode::Bookmarks(l) = &self.mode {
+                    let sel = l.sel;
+                    if sel < self.store.state.bookmarks.len() {
+                        self.store.state.bookmarks.remove(sel);
+                        let _ = self.store.save();
+                        self.list_move(0);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn finder_input(&mut self, k: &KeyEvent) -> bool {
+        let Mode::Finder(f) = &mut self.mode else {
+            return false;
+        };
+        let ctrl = k
+            .modifiers
+            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+        match k.code {
+            KeyCode::Char(c) if !ctrl => f.query.push(c),
+            KeyCode::Backspace => {
+                f.query.pop();
+            }
+            KeyCode::Char('u') if k.modifiers.contains(KeyModifiers::CONTROL) => f.query.clear(),
+            KeyCode::Char('w') if k.modifiers.contains(KeyModifiers::CONTROL) => {
+                let trimmed = f.query.trim_end().len();
+                f.query.truncate(trimmed);
+                let cut = f.query.rfind(' ').map_or(0, |i| i + 1);
+                f.query.truncate(cut);
+            }
+            _ => return false,
+        }
+        f.hits = self.index.search(&f.query, FINDER_LIMIT);
+        f.list = ListState::default();
+        true
+    }
+
+    fn search_input(&mut self, k: &KeyEvent) {
+        let Mode::TopicSearch(q) = &mut self.mode else {
+            return;
+        };
+        match k.code {
+            KeyCode::Enter => {
+                let q = std::mem::take(q);
+                self.mode = Mode::Normal;
+                self.find_in_topic(&q);
+                self.first_match_from_scroll();
+            }
+            KeyCode::Esc => self.mode = Mode::Normal,
+            KeyCode::Backspace => {
+                q.pop();
+            }
+            KeyCode::Char(c) if !k.modifiers.contains(KeyModifiers::CONTROL) => q.push(c),
+            KeyCode::Char('c') => self.mode = Mode::Normal,
+            _ => {}
+        }
+    }
+
+    fn key(&mut self, k: KeyEvent) {
+        if k.kind == KeyEventKind::Release {
+            return;
+        }
+        let key = Key::from_event(&k);
+        self.flash = None;
+        if !matches!(self.mode, Mode::TopicSearch(_)) {
+            self.message = None;
+        }
+        match &self.mode {
+            Mode::Normal => {
+                if let Some(a) = self.keymap.lookup(Ctx::Browse, key) {
+                    self.action(a);
+                }
+            }
+            Mode::TopicSearch(_) => self.search_input(&k),
+            Mode::Finder(_) => {
+                if self.finder_input(&k) {
+                    return;
+                }
+                // In the finder, plain characters are text: only non-character keys act.
+                if let Some(a) = self.keymap.lookup(Ctx::List, key) {
+                    if !matches!(key.code, KeyCode::Char(_))
+                        || key.mods.contains(KeyModifiers::CONTROL)
+                    {
+                        self.list_action(a);
+                    }
+                }
+            }
+            _ => {
+                if let Some(a) = self.keymap.lookup(Ctx::List, key) {
+                    self.list_action(a);
+                }
+            }
+        }
+    }
+
+    fn mouse(&mut self, m: MouseEvent) {
+        let Some(l) = self.layout() else { return };
+        let inside = |r: Rect| {
+            m.column >= r.x && m.column < r.x + r.width && m.row >= r.y && m.row < r.y + r.height
+        };
+        if !matches!(self.mode, Mode::Normal) {
+            match m.kind {
+                MouseEventKind::ScrollUp => self.list_move(-3),
+                MouseEventKind::ScrollDown => self.list_move(3),
+                _ => {}
+            }
+            return;
+        }
+        match m.kind {
+            MouseEventKind::ScrollUp | MouseEventKind::ScrollDown => {
+                let d: isize = if m.kind == MouseEventKind::ScrollUp {
+                    -3
+                } else {
+                    3
+                };
+                if inside(l.tree) {
+                    let max = self.visible.len().saturating_sub(l.tree_rows());
+                    self.tree_offset = self.tree_offset.saturating_add_signed(d).min(max);
+                } else if inside(l.content) {
+                    self.scroll_by(d);
+                }
+            }
+            MouseEventKind::Down(MouseButton::Left) => {
+                if inside(l.tree) && m.row > l.tree.y && m.row < l.tree.y + l.tree.height - 1 {
+                    let row = self.tree_offset + (m.row - l.tree.y - 1) as usize;
+                    if let Some(&t) = self.visible.get(row) {
+                        self.focus = Focus::Tree;
+                        self.tree_sel = row;
+                        let depth = self.lib.topics[t].depth.min(12) as u16;
+                        let marker_col = l.tree.x + 1 + depth * 2;
+                        if m.column <= marker_col + 1 && !self.lib.topics[t].children.is_empty() {
+                            self.expanded[t] = !self.expanded[t];
+                            self.rebuild_visible();
+                            self.select_in_tree(t);
+                            self.sync();
+                        } else {
+                            self.open(t, 0, true);
+                        }
+                    }
+                } else if inside(l.content) {
+                    self.focus = Focus::Content;
+                    self.sync();
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Apply a message. Returns whether the screen needs a redraw.
+    pub fn update(&mut self, msg: Msg) -> bool {
+        match msg {
+            Msg::Stop => {
+                self.quit = true;
+                false
+            }
+            Msg::Term(Event::Key(k)) => {
+                self.key(k);
+                true
+            }
+            Msg::Term(Event::Mouse(m)) => {
+                if matches!(m.kind, MouseEventKind::Moved | MouseEventKind::Drag(_)) {
+                    return false;
+                }
+                self.mouse(m);
+                true
+            }
+            Msg::Term(Event::Resize(w, h)) => {
+                self.size = (w, h);
+                self.sync();
+                true
+            }
+            Msg::Term(_) => true,
+        }
+    }
+}

@@ -1,0 +1,375 @@
+//! Key bindings as data.
+//!
+//! The defaults live in `assets/keymap.yaml` (per context: `global`, `browse`,
+//! `list`); the user's `config.yaml` can rebind any action. The help screen is
+//! generated from the same table, so it cannot drift from what keys do.
+
+use std::collections::BTreeMap;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use serde::Deserialize;
+
+use crate::content::frontmatter;
+
+/// Where a binding applies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Ctx {
+    /// Everywhere (unless a list or input takes the key first).
+    Global,
+    /// The browse screen.
+    Browse,
+    /// Overlays with a list: finder, outline, bookmarks, help, problems.
+    List,
+}
+
+impl Ctx {
+    fn parse(s: &str) -> Option<Ctx> {
+        match s {
+            "global" => Some(Ctx::Global),
+            "browse" => Some(Ctx::Browse),
+            "list" => Some(Ctx::List),
+            _ => None,
+        }
+    }
+    /// The i18n key of its name.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Ctx::Global => "ctx.global",
+            Ctx::Browse => "ctx.browse",
+            Ctx::List => "ctx.list",
+        }
+    }
+}
+
+/// Everything a key can do.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, serde::Serialize,
+)]
+#[serde(rename_all = "snake_case")]
+#[allow(missing_docs)]
+pub enum Action {
+    Quit,
+    Help,
+    Finder,
+    Search,
+    NextMatch,
+    PrevMatch,
+    Focus,
+    Up,
+    Down,
+    Left,
+    Right,
+    Open,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    NextTopic,
+    PrevTopic,
+    Outline,
+    Back,
+    Forward,
+    Bookmark,
+    Bookmarks,
+    Diagnostics,
+    ExpandAll,
+    Cancel,
+    Delete,
+}
+
+impl Action {
+    /// The i18n key of its description.
+    pub fn desc_key(self) -> String {
+        let name = serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.as_str().map(String::from))
+            .unwrap_or_default();
+        format!("action.{name}")
+    }
+}
+
+/// A key with modifiers, normalised (Shift is dropped for characters).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Key {
+    /// The key.
+    pub code: KeyCode,
+    /// Ctrl / Alt / Shift.
+    pub mods: KeyModifiers,
+}
+
+impl Key {
+    /// Normalise a key event.
+    pub fn from_event(e: &KeyEvent) -> Key {
+        let mut mods =
+            e.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SHIFT);
+        let code = match e.code {
+            KeyCode::Char(c) => {
+                mods.remove(KeyModifiers::SHIFT);
+                if mods.contains(KeyModifiers::CONTROL) {
+                    KeyCode::Char(c.to_ascii_lowercase())
+                } else {
+                    KeyCode::Char(c)
+                }
+            }
+            KeyCode::BackTab => {
+                mods.remove(KeyModifiers::SHIFT);
+                KeyCode::BackTab
+            }
+            other => other,
+        };
+        Key { code, mods }
+    }
+
+    /// Parse `C-c`, `A-Left`, `G`, `PageDown`, `?`…
+    pub fn parse(s: &str) -> Result<Key, String> {
+        let mut mods = KeyModifiers::NONE;
+        let mut rest = s;
+        loop {
+            if rest.len() > 2 {
+                if let Some(r) = rest.strip_prefix("C-") {
+                    mods |= KeyModifiers::CONTROL;
+                    rest = r;
+                    continue;
+                }
+                if let Some(r) = rest.strip_prefix("A-") {
+                    mods |= KeyModifiers::ALT;
+                    rest = r;
+                    continue;
+                }
+                if let Some(r) = rest.strip_prefix("S-") {
+                    mods |= KeyModifiers::SHIFT;
+                    rest = r;
+                    continue;
+                }
+            }
+            break;
+        }
+        let code = match rest {
+            "Up" => KeyCode::Up,
+            "Down" => KeyCode::Down,
+            "Left" => KeyCode::Left,
+            "Right" => KeyCode::Right,
+            "Enter" => KeyCode::Enter,
+            "Esc" => KeyCode::Esc,
+            "Tab" => KeyCode::Tab,
+            "BackTab" => KeyCode::BackTab,
+            "Backspace" => KeyCode::Backspace,
+            "PageUp" => KeyCode::PageUp,
+            "PageDown" => KeyCode::PageDown,
+            "Home" => KeyCode::Home,
+            "End" => KeyCode::End,
+            "Delete" => KeyCode::Delete,
+            "Space" => KeyCode::Char(' '),
+            f if f.starts_with('F') && f.len() > 1 && f[1..].parse::<u8>().is_ok() => {
+                KeyCode::F(f[1..].parse().map_err(|_| format!("bad key {s:?}"))?)
+            }
+            c if c.chars().count() == 1 => {
+                let ch = c.chars().next().ok_or_else(|| format!("bad key {s:?}"))?;
+                if mods.contains(KeyModifiers::SHIFT) {
+                    mods.remove(KeyModifiers::SHIFT);
+                    KeyCode::Char(ch.to_ascii_uppercase())
+                } else if mods.contains(KeyModifiers::CONTROL) {
+                    KeyCode::Char(ch.to_ascii_lowercase())
+                } else {
+                    KeyCode::Char(ch)
+                }
+            }
+            _ => return Err(format!("unknown key {s:?}")),
+        };
+        if code == KeyCode::BackTab {
+            mods.remove(KeyModifiers::SHIFT);
+        }
+        Ok(Key { code, mods })
+    }
+
+    /// How the help screen shows it.
+    pub fn label(&self) -> String {
+        let mut s = String::new();
+        if self.mods.contains(KeyModifiers::CONTROL) {
+            s.push_str("C-");
+        }
+        if self.mods.contains(KeyModifiers::ALT) {
+            s.push_str("A-");
+        }
+        if self.mods.contains(KeyModifiers::SHIFT) {
+            s.push_str("S-");
+        }
+        match self.code {
+            KeyCode::Char(' ') => s.push_str("Space"),
+            KeyCode::Char(c) => s.push(c),
+            KeyCode::F(n) => s.push_str(&format!("F{n}")),
+            KeyCode::Up => s.push('↑'),
+            KeyCode::Down => s.push('↓'),
+            KeyCode::Left => s.push('←'),
+            KeyCode::Right => s.push('→'),
+            KeyCode::BackTab => s.push_str("S-Tab"),
+            other => s.push_str(&format!("{other:?}")),
+        }
+        s
+    }
+}
+
+/// One binding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Binding {
+    /// Where it applies.
+    pub ctx: Ctx,
+    /// What it does.
+    pub action: Action,
+    /// The keys that trigger it.
+    pub keys: Vec<Key>,
+}
+
+/// All bindings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Keymap {
+    /// In display order.
+    pub bindings: Vec<Binding>,
+}
+
+type Raw = BTreeMap<String, BTreeMap<String, Vec<String>>>;
+
+impl Keymap {
+    /// The built-in keymap.
+    pub fn default_map() -> Keymap {
+        let text = include_str!("../../assets/keymap.yaml");
+        let raw: Raw = frontmatter::parse(text).unwrap_or_default();
+        let mut km = Keymap {
+            bindings: Vec::new(),
+        };
+        km.apply(&raw);
+        km.sort();
+        km
+    }
+
+    /// Order bindings by context, then by action (the enum's order).
+    fn sort(&mut self) {
+        self.bindings.sort_by_key(|b| (b.ctx, b.action as u8));
+    }
+
+    /// Apply the user's overrides; returns the problems found (unknown contexts,
+    /// actions or keys), each skipped.
+    pub fn apply(&mut self, overrides: &Raw) -> Vec<String> {
+        let mut problems = Vec::new();
+        for (ctx_name, actions) in overrides {
+            let Some(ctx) = Ctx::parse(ctx_name) else {
+                problems.push(format!(
+                    "unknown key context {ctx_name:?} (use global, browse or list)"
+                ));
+                continue;
+            };
+            for (name, keys) in actions {
+                let Ok(action) =
+                    serde_json::from_value::<Action>(serde_json::Value::String(name.clone()))
+                else {
+                    problems.push(format!("unknown action {name:?}"));
+                    continue;
+                };
+                let mut parsed = Vec::new();
+                for k in keys {
+                    match Key::parse(k) {
+                        Ok(key) => parsed.push(key),
+                        Err(e) => problems.push(e),
+                    }
+                }
+                match self
+                    .bindings
+                    .iter_mut()
+                    .find(|b| b.ctx == ctx && b.action == action)
+                {
+                    Some(b) => b.keys = parsed,
+                    None => self.bindings.push(Binding {
+                        ctx,
+                        action,
+                        keys: parsed,
+                    }),
+                }
+            }
+        }
+        self.sort();
+        problems
+    }
+
+    /// The action bound to `key` in `ctx` (falling back to global bindings).
+    pub fn lookup(&self, ctx: Ctx, key: Key) -> Option<Action> {
+        let find = |c: Ctx| {
+            self.bindings
+                .iter()
+                .find(|b| b.ctx == c && b.keys.contains(&key))
+                .map(|b| b.action)
+        };
+        find(ctx).or_else(|| {
+            if ctx == Ctx::Global {
+                None
+            } else {
+                find(Ctx::Global)
+            }
+        })
+    }
+
+    /// The first key bound to an action, for hints.
+    pub fn first_key(&self, ctx: Ctx, action: Action) -> Option<String> {
+        self.bindings
+            .iter()
+            .find(|b| (b.ctx == ctx || b.ctx == Ctx::Global) && b.action == action)
+            .and_then(|b| b.keys.first())
+            .map(Key::label)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(c: char) -> Key {
+        Key {
+            code: KeyCode::Char(c),
+            mods: KeyModifiers::NONE,
+        }
+    }
+
+    #[test]
+    fn defaults_load_with_context_fallback() {
+        let km = Keymap::default_map();
+        assert!(km.bindings.len() > 30);
+        assert_eq!(km.lookup(Ctx::Browse, key('j')), Some(Action::Down));
+        assert_eq!(km.lookup(Ctx::Browse, key('q')), Some(Action::Quit));
+        assert_eq!(km.lookup(Ctx::List, key('j')), Some(Action::Down));
+        assert_eq!(km.lookup(Ctx::Browse, key('G')), Some(Action::Bottom));
+        assert_eq!(
+            km.lookup(Ctx::Browse, Key::parse("C-c").unwrap()),
+            Some(Action::Quit)
+        );
+        assert_eq!(km.bindings[0].action, Action::Quit, "enum order");
+        // every action has a description
+        for b in &km.bindings {
+            assert_ne!(
+                crate::i18n::tr(crate::i18n::Lang::En, &b.action.desc_key()),
+                "?",
+                "{:?}",
+                b.action
+            );
+        }
+    }
+
+    #[test]
+    fn key_parsing_and_events() {
+        assert_eq!(Key::parse("S-g").unwrap(), key('G'));
+        let e = KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT);
+        assert_eq!(Key::from_event(&e), key('G'));
+        assert!(Key::parse("Hyper-x").is_err());
+        assert_eq!(Key::parse("F5").unwrap().code, KeyCode::F(5));
+        assert_eq!(Key::parse("C-c").unwrap().label(), "C-c");
+    }
+
+    #[test]
+    fn overrides_replace_and_report() {
+        let mut km = Keymap::default_map();
+        let raw: Raw =
+            frontmatter::parse("browse:\n  down: [x]\n  nope: [y]\nweird:\n  up: [k]\n").unwrap();
+        let problems = km.apply(&raw);
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert_eq!(km.lookup(Ctx::Browse, key('x')), Some(Action::Down));
+        assert_eq!(km.lookup(Ctx::Browse, key('j')), None);
+    }
+}

@@ -1,0 +1,170 @@
+//! The terminal user interface. The only module that uses ratatui and crossterm.
+//!
+//! [`run`] sets the terminal up behind a guard that restores it on every exit
+//! path: normal quit, an error, a panic (the hook restores before the report is
+//! printed) and SIGTERM / SIGHUP / SIGINT (turned into a normal quit). Input and
+//! signals arrive on one channel; the loop blocks on it, so an idle screen uses
+//! no CPU, and redraws only when a message changed something.
+
+pub mod app;
+pub mod keymap;
+pub mod theme;
+pub mod view;
+
+use std::io::{IsTerminal, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+
+use anyhow::{bail, Context, Result};
+use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+use crossterm::terminal::{self, EnterAlternateScreen, LeaveAlternateScreen};
+use crossterm::{cursor, execute};
+use ratatui::backend::CrosstermBackend;
+use ratatui::Terminal;
+
+use crate::content::Library;
+use crate::i18n::Lang;
+use crate::store::Store;
+
+pub use app::{App, Msg};
+
+static ACTIVE: AtomicBool = AtomicBool::new(false);
+
+/// Put the terminal back the way it was. Safe to call more than once.
+pub fn restore() {
+    if ACTIVE.swap(false, Ordering::SeqCst) {
+        let mut out = std::io::stdout();
+        let _ = execute!(out, DisableMouseCapture, LeaveAlternateScreen, cursor::Show);
+        let _ = terminal::disable_raw_mode();
+        let _ = out.flush();
+    }
+}
+
+/// Restores the terminal when dropped.
+struct Guard;
+
+impl Guard {
+    fn enter() -> Result<Guard> {
+        terminal::enable_raw_mode().context("cannot switch the terminal to raw mode")?;
+        ACTIVE.store(true, Ordering::SeqCst);
+        let guard = Guard;
+        execute!(
+            std::io::stdout(),
+            EnterAlternateScreen,
+            EnableMouseCapture,
+            cursor::Hide
+        )
+        .context("cannot set up the terminal")?;
+        Ok(guard)
+    }
+}
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        restore();
+    }
+}
+
+fn install_panic_hook() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore();
+        eprintln!("\ntuitor crashed. The terminal has been restored; your progress up to the last action is saved.");
+        previous(info);
+    }));
+}
+
+/// What the TUI needs to start.
+pub struct Options {
+    /// UI language.
+    pub lang: Lang,
+    /// Theme name.
+    pub theme: String,
+    /// The name of this set of notes (for resume).
+    pub source: String,
+    /// Key overrides from the config file.
+    pub keys: std::collections::BTreeMap<String, std::collections::BTreeMap<String, Vec<String>>>,
+    /// A message to show at start (e.g. a config problem).
+    pub message: Option<String>,
+}
+
+/// Build the app state (no terminal needed; tests use this too).
+pub fn build_app(lib: Library, store: Store, opts: Options) -> App {
+    let mut keymap = keymap::Keymap::default_map();
+    let problems = keymap.apply(&opts.keys);
+    let theme = theme::Theme::named(&opts.theme, theme::Theme::no_color_env());
+    let mut app = App::new(lib, store, opts.source, opts.lang, theme, keymap);
+    if let Some(m) = opts.message {
+        app.message = Some(m);
+    } else if let Some(p) = problems.first() {
+        app.message = Some(format!("config.yaml: {p}"));
+    }
+    app
+}
+
+/// Run the study guide until the user quits.
+pub fn run(lib: Library, store: Store, opts: Options) -> Result<()> {
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        bail!("tuitor needs an interactive terminal; for scripts use `tuitor list`, `show` or `search`");
+    }
+    let mut app = build_app(lib, store, opts);
+    install_panic_hook();
+    let _guard = Guard::enter()?;
+    let mut term = Terminal::new(CrosstermBackend::new(std::io::stdout()))
+        .context("cannot open the terminal")?;
+    term.clear()?;
+
+    let (tx, rx) = mpsc::channel::<Msg>();
+    let input_tx = tx.clone();
+    std::thread::spawn(move || loop {
+        match crossterm::event::read() {
+            Ok(ev) => {
+                if input_tx.send(Msg::Term(ev)).is_err() {
+                    break;
+                }
+            }
+            Err(_) => {
+                let _ = input_tx.send(Msg::Stop);
+                break;
+            }
+        }
+    });
+    let mut signals = signal_hook::iterator::Signals::new([
+        signal_hook::consts::SIGTERM,
+        signal_hook::consts::SIGHUP,
+        signal_hook::consts::SIGINT,
+    ])
+    .context("cannot install signal handlers")?;
+    let sig_handle = signals.handle();
+    std::thread::spawn(move || {
+        if signals.forever().next().is_some() {
+            let _ = tx.send(Msg::Stop);
+        }
+    });
+
+    let size = term.size()?;
+    app.update(Msg::Term(crossterm::event::Event::Resize(
+        size.width,
+        size.height,
+    )));
+    term.draw(|f| view::view(&app, f))?;
+    while let Ok(msg) = rx.recv() {
+        let mut redraw = app.update(msg);
+        // Coalesce whatever else is already waiting (fast typing, mouse wheels).
+        while let Ok(more) = rx.try_recv() {
+            redraw |= app.update(more);
+            if app.quit {
+                break;
+            }
+        }
+        if app.quit {
+            break;
+        }
+        if redraw {
+            term.draw(|f| view::view(&app, f))?;
+        }
+    }
+    app.remember();
+    sig_handle.close();
+    Ok(())
+}
