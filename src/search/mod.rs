@@ -172,8 +172,14 @@ impl Index {
             let mut best: Option<(i64, Vec<usize>)> = matcher.fuzzy_indices(&e.text, &query);
             if ascii_query {
                 if let Some(k) = &e.pinyin {
-                    for (key, map) in [(&k.full, &k.full_map), (&k.initials, &k.initials_map)] {
+                    let qlen = lower_query.chars().count();
+                    for (key, map, initials) in [(&k.full, &k.full_map, false), (&k.initials, &k.initials_map, true)] {
                         if let Some((s, p)) = matcher.fuzzy_indices(key, &lower_query) {
+                            // Initials scattered over a long line are noise, not a match.
+                            let span = p.last().zip(p.first()).map_or(0, |(l, f)| l - f + 1);
+                            if initials && span > qlen * 2 {
+                                continue;
+                            }
                             if best.as_ref().is_none_or(|(b, _)| s > *b) {
                                 let mut pos: Vec<usize> = p
                                     .iter()
@@ -228,8 +234,10 @@ mod tests {
             assert_eq!(l.topics[e.topic].title, "4.6 跳跃表", "{q}");
             assert_eq!(e.kind, Kind::Title, "{q}");
         }
-        let hits = idx.search("tyb", 1);
+        let hits = idx.search("tyb", 10);
         assert_eq!(hits[0].positions, vec![4, 5, 6]);
+        // the body line has 跳跃表 too; nothing matches by initials scattered far apart
+        assert!(hits.len() <= 2, "{hits:?}");
         let hits = idx.search("有序集合", 3);
         let e = &idx.entries[hits[0].entry];
         assert_eq!(e.kind, Kind::Text);
