@@ -140,7 +140,13 @@ pub fn source_name(notes: &[PathBuf]) -> String {
 }
 
 fn sim_names(lib: &Library, t: TopicId) -> Vec<String> {
-    lib.topics[t].sims.iter().map(|s| s.name.clone()).collect()
+    let mut names: Vec<String> = Vec::new();
+    for s in &lib.topics[t].sims {
+        if !names.contains(&s.name) {
+            names.push(s.name.clone());
+        }
+    }
+    names
 }
 
 /// `tuitor list`

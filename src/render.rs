@@ -243,6 +243,10 @@ pub fn wrap(runs: &[(String, Look)], width: usize, first: &[Span], rest: &[Span]
     lines
 }
 
+fn prefix_width(p: &[Span]) -> usize {
+    p.iter().map(|s| s.text.width()).sum()
+}
+
 fn runs(inlines: &[Inline], role: Role) -> Vec<(String, Look)> {
     inlines
         .iter()
@@ -290,7 +294,7 @@ fn render_blocks(cx: &mut Ctx<'_>, blocks: &[Block], first: &[Span], rest: &[Spa
 }
 
 fn render_block(cx: &mut Ctx<'_>, b: &Block, first: &[Span], rest: &[Span]) {
-    let indent_w: usize = rest.iter().map(|s| s.text.width()).sum();
+    let indent_w = prefix_width(first).max(prefix_width(rest));
     // Keep at least 12 columns of text however deep the nesting.
     let deep = indent_w + 12 > cx.width;
     match b {
@@ -402,7 +406,7 @@ fn render_block(cx: &mut Ctx<'_>, b: &Block, first: &[Span], rest: &[Span]) {
 }
 
 fn render_sim_card(cx: &mut Ctx<'_>, s: &SimRef, first: &[Span], rest: &[Span]) {
-    let indent_w: usize = rest.iter().map(|s| s.text.width()).sum();
+    let indent_w = prefix_width(first).max(prefix_width(rest));
     let inner = cx.width.saturating_sub(indent_w + 2).clamp(8, 70);
     let start = cx.out.lines.len();
     let title = match &s.preset {
@@ -465,7 +469,7 @@ fn render_table(
                 .max(1)
         })
         .collect();
-    let indent_w: usize = rest.iter().map(|s| s.text.width()).sum();
+    let indent_w = prefix_width(first).max(prefix_width(rest));
     let avail = cx.width.saturating_sub(indent_w + 1 + 3 * ncols);
     while widths.iter().sum::<usize>() > avail {
         let (i, &w) = widths

@@ -34,6 +34,24 @@ pub fn default_rules() -> Vec<Rule> {
         .unwrap_or_default()
 }
 
+/// Whether `kw` occurs in `hay` (both lowercase). A keyword that starts with a
+/// Latin letter or digit must start a word, and a short one (acronyms such as
+/// `orm`) must also end one, so `orm` matches "ORM 查询" but not "performance" or
+/// "format", while `load balanc` still matches "load balancing".
+fn contains_keyword(hay: &str, kw: &str) -> bool {
+    if kw.is_empty() {
+        return false;
+    }
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+    let first_is_word = word(kw.chars().next());
+    let last_is_word = word(kw.chars().last()) && kw.chars().count() <= 4;
+    hay.match_indices(kw).any(|(i, m)| {
+        let before = hay[..i].chars().next_back();
+        let after = hay[i + m.len()..].chars().next();
+        !(first_is_word && word(before)) && !(last_is_word && word(after))
+    })
+}
+
 /// The simulations a heading title pairs with, in rule order, without repeats.
 pub fn match_title(rules: &[Rule], title: &str) -> Vec<SimRef> {
     let lower = title.to_lowercase();
@@ -41,7 +59,7 @@ pub fn match_title(rules: &[Rule], title: &str) -> Vec<SimRef> {
     for r in rules {
         if r.keywords
             .iter()
-            .any(|k| !k.is_empty() && lower.contains(&k.to_lowercase()))
+            .any(|k| contains_keyword(&lower, &k.to_lowercase()))
             && !out.iter().any(|s| s.name == r.sim)
         {
             out.push(SimRef {
@@ -90,5 +108,15 @@ mod tests {
             "nginx-upstream"
         );
         assert!(match_title(&rules, "4.7 事务").is_empty());
+        let orm = parse_rules("- sim: django-orm\n  keywords: [ORM, load balanc]\n").unwrap();
+        assert_eq!(match_title(&orm, "2.4 ORM").len(), 1);
+        assert_eq!(match_title(&orm, "Django的ORM查询").len(), 1);
+        assert!(match_title(&orm, "performance tuning").is_empty());
+        assert!(match_title(&orm, "format").is_empty());
+        assert_eq!(
+            match_title(&orm, "Load balancing").len(),
+            1,
+            "prefix keywords may run on"
+        );
     }
 }

@@ -173,7 +173,10 @@ impl Index {
             if ascii_query {
                 if let Some(k) = &e.pinyin {
                     let qlen = lower_query.chars().count();
-                    for (key, map, initials) in [(&k.full, &k.full_map, false), (&k.initials, &k.initials_map, true)] {
+                    for (key, map, initials) in [
+                        (&k.full, &k.full_map, false),
+                        (&k.initials, &k.initials_map, true),
+                    ] {
                         if let Some((s, p)) = matcher.fuzzy_indices(key, &lower_query) {
                             // Initials scattered over a long line are noise, not a match.
                             let span = p.last().zip(p.first()).map_or(0, |(l, f)| l - f + 1);
