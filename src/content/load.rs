@@ -275,15 +275,6 @@ fn build_topics(
             }
         }
     }
-    // Fix ranges of topics closed by a later sibling of an ancestor.
-    for i in 0..topics.len() {
-        let end = topics[i].lines.end;
-        for c in topics[i].children.clone() {
-            if topics[c].lines.end > end {
-                topics[c].lines.end = end;
-            }
-        }
-    }
     topics
 }
 

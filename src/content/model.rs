@@ -145,7 +145,8 @@ pub struct Topic {
     pub children: Vec<TopicId>,
     /// The body.
     pub blocks: Vec<BlockAt>,
-    /// 1-based file lines covered (heading line to the line before the next heading).
+    /// 1-based file lines of the topic's own text: from its heading line up to
+    /// (not including) the next heading of any level.
     pub lines: Range<usize>,
     /// Simulations offered here (embedded blocks and pairing rules).
     pub sims: Vec<SimRef>,

@@ -1,0 +1,152 @@
+//! The headless command line, run as a real process.
+
+mod common;
+
+use std::process::{Command, Output};
+
+fn tuitor(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tuitor"))
+        .args(args)
+        .env("TUITOR_DATA_DIR", std::env::temp_dir().join("tuitor-cli-test"))
+        .env("XDG_CONFIG_HOME", std::env::temp_dir().join("tuitor-cli-test-config"))
+        .output()
+        .expect("run tuitor")
+}
+
+fn fixtures() -> String {
+    common::fixtures().join("notes").display().to_string()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).expect("utf-8 output")
+}
+
+#[test]
+fn list_json_has_the_documented_shape() {
+    let o = tuitor(&["--notes", &fixtures(), "list", "--json"]);
+    assert!(o.status.success(), "{o:?}");
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let arr = v.as_array().unwrap();
+    let dict = arr.iter().find(|t| t["title"] == "1. 字典").unwrap();
+    assert_eq!(dict["level"], 1);
+    assert_eq!(dict["path"], serde_json::json!(["Redis 基础"]));
+    assert!(dict["file"].as_str().unwrap().ends_with("redis-basics.md"));
+    assert_eq!(dict["line"], 12);
+    assert_eq!(dict["id"], "redis-basics:1");
+    assert_eq!(dict["sims"], serde_json::json!(["redis-dict"]), "paired by the 字典 rule");
+    for t in arr {
+        for k in ["id", "title", "level", "path", "file", "line", "sims"] {
+            assert!(t.get(k).is_some(), "{k} missing in {t}");
+        }
+    }
+}
+
+#[test]
+fn seed_list_reports_paired_sims() {
+    let Some(seed) = common::seed_note() else { return };
+    let o = tuitor(&["--notes", seed.to_str().unwrap(), "list", "--json"]);
+    assert!(o.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let sims = |title: &str| v.as_array().unwrap().iter().find(|t| t["title"] == title).unwrap()["sims"].clone();
+    assert_eq!(sims("4.5 字典"), serde_json::json!(["redis-dict"]));
+    assert_eq!(sims("4.6 跳跃表"), serde_json::json!(["redis-zset"]));
+    assert_eq!(sims("5.2 Nginx的负载均衡算法"), serde_json::json!(["nginx-upstream"]));
+    assert_eq!(sims("2.3 Django 请求的生命周期"), serde_json::json!(["django"]));
+    assert_eq!(sims("2.4 ORM"), serde_json::json!(["django-orm"]));
+}
+
+#[test]
+fn search_by_pinyin_initials_and_json() {
+    let o = tuitor(&["--notes", &fixtures(), "search", "tyb", "--json", "--limit", "3"]);
+    assert!(o.status.success(), "{o:?}");
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let first = &v[0];
+    assert_eq!(first["title"], "2. 跳跃表");
+    assert_eq!(first["id"], "redis-basics:2");
+    assert!(first["score"].as_i64().unwrap() > 0);
+    assert_eq!(first["line"], 26);
+    assert!(first["snippet"].is_string());
+    // nothing found: exit status 1, empty array
+    let o = tuitor(&["--notes", &fixtures(), "search", "zzzzqqqq", "--json"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stdout(&o).trim(), "[]");
+}
+
+#[test]
+fn show_by_id_and_by_query_wraps_at_width() {
+    let o = tuitor(&["--notes", &fixtures(), "show", "redis-basics:1", "--width", "30"]);
+    assert!(o.status.success(), "{o:?}");
+    let text = stdout(&o);
+    assert!(text.starts_with("1. 字典\n"), "{text}");
+    assert!(text.contains("│ rehashid │ 下一个要 │    8 │"), "{text}");
+    for l in text.lines() {
+        assert!(unicode_width::UnicodeWidthStr::width(l) <= 30, "{l:?}");
+    }
+    let o = tuitor(&["--notes", &fixtures(), "show", "pinghuashengji"]);
+    assert!(stdout(&o).starts_with("平滑升级\n"), "{}", stdout(&o));
+    let o = tuitor(&["--notes", &fixtures(), "show", "no-such-topic-xyzq"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no topic matches"));
+}
+
+#[test]
+fn check_reports_file_line_and_exit_status() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("ok.md"), "# fine\n").unwrap();
+    let o = tuitor(&["check", dir.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    std::fs::write(dir.path().join("bad.md"), "---\ntitle: [x\n---\n# b\n").unwrap();
+    let o = tuitor(&["check", dir.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    let line = out.lines().next().unwrap();
+    assert!(line.contains("bad.md:") && line.contains(": error: invalid front matter"), "{line}");
+}
+
+#[test]
+fn cli_output_never_carries_raw_escapes() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("e\x1b[31m.md"),
+        "# t\x1b]0;x\x07itle\n\n\x1b]52;c;aGVsbG8=\x07 body \x1b[?1049l\n",
+    )
+    .unwrap();
+    let n = dir.path().to_str().unwrap();
+    for args in [
+        vec!["--notes", n, "list"],
+        vec!["--notes", n, "list", "--json"],
+        vec!["--notes", n, "show", "t"],
+        vec!["--notes", n, "search", "body"],
+        vec!["--notes", n, "search", "body", "--json"],
+        vec!["check", n],
+    ] {
+        let o = tuitor(&args);
+        for stream in [&o.stdout, &o.stderr] {
+            assert!(!stream.contains(&0x1b) && !stream.contains(&0x07), "{args:?}: {}", String::from_utf8_lossy(stream));
+        }
+    }
+}
+
+#[test]
+fn help_version_and_usage_errors() {
+    let o = tuitor(&["--help"]);
+    assert!(o.status.success());
+    let h = stdout(&o);
+    for w in ["list", "show", "search", "check", "sim", "--notes", "--lang"] {
+        assert!(h.contains(w), "{w} not in help");
+    }
+    let o = tuitor(&["--version"]);
+    assert!(stdout(&o).starts_with("tuitor "));
+    let o = tuitor(&["frobnicate"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = tuitor(&["sim", "no-such-sim", "--cmd", "x"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("unknown simulation"));
+}
+
+#[test]
+fn tui_refuses_without_a_terminal() {
+    let o = tuitor(&["--notes", &fixtures()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("needs an interactive terminal"));
+}
