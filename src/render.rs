@@ -347,10 +347,11 @@ fn render_block(cx: &mut Ctx<'_>, b: &Block, first: &[Span], rest: &[Span]) {
                 lang.clone()
             };
             let avail = cx.width.saturating_sub(indent_w).max(4);
+            let frame_w = avail.min(label.width() + 44);
             let head = format!(
                 "╭─ {} {}",
                 label,
-                "─".repeat(avail.saturating_sub(label.width() + 4))
+                "─".repeat(frame_w.saturating_sub(label.width() + 4))
             );
             let mut l = Line {
                 spans: first.to_vec(),
@@ -372,7 +373,7 @@ fn render_block(cx: &mut Ctx<'_>, b: &Block, first: &[Span], rest: &[Span]) {
                 spans: rest.to_vec(),
             };
             l.push(
-                &format!("╰{}", "─".repeat(avail.saturating_sub(1).min(40))),
+                &format!("╰{}", "─".repeat(frame_w.saturating_sub(1))),
                 Look::of(Role::CodeFrame),
             );
             cx.out.lines.push(l);

@@ -7,8 +7,14 @@ use std::process::{Command, Output};
 fn tuitor(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_tuitor"))
         .args(args)
-        .env("TUITOR_DATA_DIR", std::env::temp_dir().join("tuitor-cli-test"))
-        .env("XDG_CONFIG_HOME", std::env::temp_dir().join("tuitor-cli-test-config"))
+        .env(
+            "TUITOR_DATA_DIR",
+            std::env::temp_dir().join("tuitor-cli-test"),
+        )
+        .env(
+            "XDG_CONFIG_HOME",
+            std::env::temp_dir().join("tuitor-cli-test-config"),
+        )
         .output()
         .expect("run tuitor")
 }
@@ -33,7 +39,11 @@ fn list_json_has_the_documented_shape() {
     assert!(dict["file"].as_str().unwrap().ends_with("redis-basics.md"));
     assert_eq!(dict["line"], 12);
     assert_eq!(dict["id"], "redis-basics:1");
-    assert_eq!(dict["sims"], serde_json::json!(["redis-dict"]), "paired by the 字典 rule");
+    assert_eq!(
+        dict["sims"],
+        serde_json::json!(["redis-dict"]),
+        "paired by the 字典 rule"
+    );
     for t in arr {
         for k in ["id", "title", "level", "path", "file", "line", "sims"] {
             assert!(t.get(k).is_some(), "{k} missing in {t}");
@@ -43,21 +53,44 @@ fn list_json_has_the_documented_shape() {
 
 #[test]
 fn seed_list_reports_paired_sims() {
-    let Some(seed) = common::seed_note() else { return };
+    let Some(seed) = common::seed_note() else {
+        return;
+    };
     let o = tuitor(&["--notes", seed.to_str().unwrap(), "list", "--json"]);
     assert!(o.status.success());
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let sims = |title: &str| v.as_array().unwrap().iter().find(|t| t["title"] == title).unwrap()["sims"].clone();
+    let sims = |title: &str| {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["title"] == title)
+            .unwrap()["sims"]
+            .clone()
+    };
     assert_eq!(sims("4.5 字典"), serde_json::json!(["redis-dict"]));
     assert_eq!(sims("4.6 跳跃表"), serde_json::json!(["redis-zset"]));
-    assert_eq!(sims("5.2 Nginx的负载均衡算法"), serde_json::json!(["nginx-upstream"]));
-    assert_eq!(sims("2.3 Django 请求的生命周期"), serde_json::json!(["django"]));
+    assert_eq!(
+        sims("5.2 Nginx的负载均衡算法"),
+        serde_json::json!(["nginx-upstream"])
+    );
+    assert_eq!(
+        sims("2.3 Django 请求的生命周期"),
+        serde_json::json!(["django"])
+    );
     assert_eq!(sims("2.4 ORM"), serde_json::json!(["django-orm"]));
 }
 
 #[test]
 fn search_by_pinyin_initials_and_json() {
-    let o = tuitor(&["--notes", &fixtures(), "search", "tyb", "--json", "--limit", "3"]);
+    let o = tuitor(&[
+        "--notes",
+        &fixtures(),
+        "search",
+        "tyb",
+        "--json",
+        "--limit",
+        "3",
+    ]);
     assert!(o.status.success(), "{o:?}");
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let first = &v[0];
@@ -74,7 +107,14 @@ fn search_by_pinyin_initials_and_json() {
 
 #[test]
 fn show_by_id_and_by_query_wraps_at_width() {
-    let o = tuitor(&["--notes", &fixtures(), "show", "redis-basics:1", "--width", "30"]);
+    let o = tuitor(&[
+        "--notes",
+        &fixtures(),
+        "show",
+        "redis-basics:1",
+        "--width",
+        "30",
+    ]);
     assert!(o.status.success(), "{o:?}");
     let text = stdout(&o);
     assert!(text.starts_with("1. 字典\n"), "{text}");
@@ -100,7 +140,10 @@ fn check_reports_file_line_and_exit_status() {
     assert_eq!(o.status.code(), Some(1));
     let out = stdout(&o);
     let line = out.lines().next().unwrap();
-    assert!(line.contains("bad.md:") && line.contains(": error: invalid front matter"), "{line}");
+    assert!(
+        line.contains("bad.md:") && line.contains(": error: invalid front matter"),
+        "{line}"
+    );
 }
 
 #[test]
@@ -122,7 +165,11 @@ fn cli_output_never_carries_raw_escapes() {
     ] {
         let o = tuitor(&args);
         for stream in [&o.stdout, &o.stderr] {
-            assert!(!stream.contains(&0x1b) && !stream.contains(&0x07), "{args:?}: {}", String::from_utf8_lossy(stream));
+            assert!(
+                !stream.contains(&0x1b) && !stream.contains(&0x07),
+                "{args:?}: {}",
+                String::from_utf8_lossy(stream)
+            );
         }
     }
 }
@@ -132,7 +179,9 @@ fn help_version_and_usage_errors() {
     let o = tuitor(&["--help"]);
     assert!(o.status.success());
     let h = stdout(&o);
-    for w in ["list", "show", "search", "check", "sim", "--notes", "--lang"] {
+    for w in [
+        "list", "show", "search", "check", "sim", "--notes", "--lang",
+    ] {
         assert!(h.contains(w), "{w} not in help");
     }
     let o = tuitor(&["--version"]);

@@ -124,6 +124,8 @@ struct Builder {
     table: Option<TableState>,
     image_depth: u32,
     block_line: usize,
+    /// A soft line break after a wide character, resolved by the next text.
+    soft_break: bool,
 }
 
 impl Builder {
@@ -146,6 +148,9 @@ impl Builder {
     }
 
     fn text(&mut self, s: &str) {
+        if std::mem::take(&mut self.soft_break) && !s.chars().next().is_some_and(is_wide) {
+            self.text(" ");
+        }
         let style = InlineStyle {
             bold: self.bold > 0,
             italic: self.italic > 0,
@@ -162,6 +167,7 @@ impl Builder {
     }
 
     fn flush_paragraph(&mut self) {
+        self.soft_break = false;
         if self.table.is_some() {
             return;
         }
@@ -428,7 +434,20 @@ impl Builder {
             }
             Event::InlineHtml(t) => self.text(&t),
             Event::FootnoteReference(l) => self.text(&format!("[^{l}]")),
-            Event::SoftBreak => self.text(" "),
+            Event::SoftBreak => {
+                // Between two CJK characters a line break is no space at all.
+                let last_wide = self
+                    .inl
+                    .as_ref()
+                    .and_then(|v| v.last())
+                    .and_then(|i| i.text.chars().last())
+                    .is_some_and(is_wide);
+                if last_wide {
+                    self.soft_break = true;
+                } else {
+                    self.text(" ");
+                }
+            }
             Event::HardBreak => self.text("\n"),
             Event::Rule => {
                 self.flush_paragraph();
@@ -437,6 +456,10 @@ impl Builder {
             Event::TaskListMarker(done) => self.text(if done { "[x] " } else { "[ ] " }),
         }
     }
+}
+
+fn is_wide(c: char) -> bool {
+    unicode_width::UnicodeWidthChar::width(c) == Some(2)
 }
 
 fn heading_level(l: HeadingLevel) -> u8 {
@@ -527,6 +550,13 @@ mod tests {
                 (4, "4.5 字典".to_string(), 18)
             ]
         );
+    }
+
+    #[test]
+    fn soft_breaks_between_cjk_add_no_space() {
+        let b = blocks("第一行。\n第二行\nand english\ntext");
+        let Block::Paragraph(p) = &b[0] else { panic!() };
+        assert_eq!(plain(p), "第一行。第二行 and english text");
     }
 
     #[test]

@@ -48,7 +48,9 @@ fn contains_keyword(hay: &str, kw: &str) -> bool {
     hay.match_indices(kw).any(|(i, m)| {
         let before = hay[..i].chars().next_back();
         let after = hay[i + m.len()..].chars().next();
-        !(first_is_word && word(before)) && !(last_is_word && word(after))
+        let glued_before = first_is_word && word(before);
+        let glued_after = last_is_word && word(after);
+        !glued_before && !glued_after
     })
 }
 

@@ -51,6 +51,7 @@ impl Guard {
         execute!(
             std::io::stdout(),
             EnterAlternateScreen,
+            terminal::Clear(terminal::ClearType::All),
             EnableMouseCapture,
             cursor::Hide
         )
@@ -112,7 +113,6 @@ pub fn run(lib: Library, store: Store, opts: Options) -> Result<()> {
     let _guard = Guard::enter()?;
     let mut term = Terminal::new(CrosstermBackend::new(std::io::stdout()))
         .context("cannot open the terminal")?;
-    term.clear()?;
 
     let (tx, rx) = mpsc::channel::<Msg>();
     let input_tx = tx.clone();
@@ -148,7 +148,16 @@ pub fn run(lib: Library, store: Store, opts: Options) -> Result<()> {
         size.height,
     )));
     term.draw(|f| view::view(&app, f))?;
+    // For crash-recovery tests: panic when this key is pressed.
+    let panic_key = std::env::var("TUITOR_TEST_PANIC_KEY")
+        .ok()
+        .and_then(|k| k.chars().next());
     while let Ok(msg) = rx.recv() {
+        if let (Some(k), Msg::Term(crossterm::event::Event::Key(e))) = (panic_key, &msg) {
+            if e.code == crossterm::event::KeyCode::Char(k) {
+                panic!("test panic requested with TUITOR_TEST_PANIC_KEY");
+            }
+        }
         let mut redraw = app.update(msg);
         // Coalesce whatever else is already waiting (fast typing, mouse wheels).
         while let Ok(more) = rx.try_recv() {

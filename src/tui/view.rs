@@ -28,19 +28,22 @@ pub fn view(app: &App, f: &mut Frame) {
                 ("ch", &area.height),
             ],
         );
-        let p = Paragraph::new(msg)
-            .alignment(Alignment::Center)
-            .wrap(ratatui::widgets::Wrap { trim: true });
-        let y = area.height / 2;
-        f.render_widget(
-            p,
-            Rect::new(
-                0,
-                y.saturating_sub(1),
-                area.width,
-                area.height - y.saturating_sub(1),
-            ),
-        );
+        // Lay the message out ourselves: a terminal can be narrower than one
+        // wide character, and nothing may be drawn outside it.
+        let runs = [(msg, render::Look::of(render::Role::Body))];
+        let lines = render::wrap(&runs, area.width as usize, &[], &[]);
+        let top = (area.height as usize).saturating_sub(lines.len()) / 2;
+        for (i, line) in lines.iter().enumerate().take(area.height as usize) {
+            let text = line.text();
+            let pad = (area.width as usize).saturating_sub(width(&text)) / 2;
+            f.buffer_mut().set_stringn(
+                area.x + pad as u16,
+                area.y + (top + i) as u16,
+                &text,
+                (area.width as usize).saturating_sub(pad),
+                Style::default(),
+            );
+        }
         return;
     };
     if app.lib.topics.is_empty() {

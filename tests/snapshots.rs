@@ -1,0 +1,138 @@
+//! Snapshots of the browse screen drawn into ratatui's `TestBackend`, driven by
+//! synthetic keys. Only text is compared (colours depend on the theme).
+
+mod common;
+
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use tuitor::i18n::Lang;
+use tuitor::store::Store;
+use tuitor::tui::{self, App, Msg};
+
+fn app(lang: Lang, w: u16, h: u16) -> App {
+    let lib = tuitor::content::load_paths(&[common::fixtures().join("notes")]);
+    let mut app = tui::build_app(
+        lib,
+        Store::memory(),
+        tui::Options {
+            lang,
+            theme: "dark".into(),
+            source: "test".into(),
+            keys: Default::default(),
+            message: None,
+        },
+    );
+    app.update(Msg::Term(Event::Resize(w, h)));
+    app
+}
+
+fn keys(app: &mut App, keys: &str) {
+    for c in keys.chars() {
+        let code = match c {
+            '\n' => KeyCode::Enter,
+            '\x1b' => KeyCode::Esc,
+            '\t' => KeyCode::Tab,
+            c => KeyCode::Char(c),
+        };
+        app.update(Msg::Term(Event::Key(KeyEvent::new(
+            code,
+            KeyModifiers::NONE,
+        ))));
+    }
+}
+
+fn screen(app: &App) -> String {
+    let (w, h) = app.size;
+    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+    term.draw(|f| tui::view::view(app, f)).unwrap();
+    let buf = term.backend().buffer().clone();
+    let mut out = String::new();
+    for y in 0..h {
+        let mut skip = 0;
+        for x in 0..w {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let sym = buf[(x, y)].symbol();
+            out.push_str(sym);
+            skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn browse_80x24_start() {
+    let a = app(Lang::Zh, 80, 24);
+    insta::assert_snapshot!(screen(&a));
+}
+
+#[test]
+fn browse_120x40_topic_with_list_and_table() {
+    let mut a = app(Lang::Zh, 120, 40);
+    keys(&mut a, "jjjj");
+    insta::assert_snapshot!(screen(&a));
+}
+
+#[test]
+fn browse_80x24_scrolled_note_in_content_focus() {
+    let mut a = app(Lang::En, 80, 24);
+    keys(&mut a, "jjjj\tjjjj");
+    insta::assert_snapshot!(screen(&a));
+}
+
+#[test]
+fn finder_by_pinyin_initials_120x40() {
+    let mut a = app(Lang::Zh, 120, 40);
+    keys(&mut a, "ftyb");
+    insta::assert_snapshot!(screen(&a));
+    keys(&mut a, "\n");
+    insta::assert_snapshot!("finder_jump_120x40", screen(&a));
+}
+
+#[test]
+fn topic_search_highlights_and_counts() {
+    let mut a = app(Lang::En, 80, 24);
+    keys(&mut a, "jjjj/表\nn");
+    let s = screen(&a);
+    assert!(s.contains("match 2/6"), "{s}");
+    insta::assert_snapshot!(s);
+}
+
+#[test]
+fn help_is_generated_from_the_keymap() {
+    let mut a = app(Lang::En, 80, 24);
+    keys(&mut a, "?");
+    insta::assert_snapshot!(screen(&a));
+}
+
+#[test]
+fn outline_overlay() {
+    let mut a = app(Lang::Zh, 80, 24);
+    keys(&mut a, "jjo");
+    insta::assert_snapshot!(screen(&a));
+}
+
+#[test]
+fn too_small_and_tiny_sizes_never_panic() {
+    let mut a = app(Lang::Zh, 30, 8);
+    insta::assert_snapshot!(screen(&a));
+    for (w, h) in [
+        (1, 1),
+        (0, 0),
+        (40, 10),
+        (69, 30),
+        (70, 10),
+        (300, 100),
+        (2, 50),
+    ] {
+        a.update(Msg::Term(Event::Resize(w, h)));
+        keys(&mut a, "jjlf表\x1b?\x1bo\x1b");
+        if w > 0 && h > 0 {
+            let _ = screen(&a);
+        }
+    }
+}
