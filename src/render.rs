@@ -106,8 +106,10 @@ impl Line {
 pub struct Rendered {
     /// The lines.
     pub lines: Vec<Line>,
-    /// For each block of the topic, the first line it occupies.
-    pub block_lines: Vec<usize>,
+    /// For each block: its topic, its index in that topic, and its first line.
+    pub block_lines: Vec<(TopicId, usize, usize)>,
+    /// The first line of the topic and of each sub-topic, in order.
+    pub topic_lines: Vec<(usize, TopicId)>,
     /// Simulation cards: first line, last line (inclusive) and the simulation.
     pub sims: Vec<(usize, usize, SimRef)>,
 }
@@ -543,8 +545,9 @@ fn render_table(
     push_border(cx, rest, border("└", "┴", "┘"));
 }
 
-/// Lay out topic `t` of `lib` for `width` columns: its title, its body, and a list
-/// of its sub-topics. `sim_about` gives the one-line text of a simulation card.
+/// Lay out topic `t` of `lib` for `width` columns: its title and body, then each
+/// sub-topic in order (heading and body), so opening a section reads the whole
+/// section. `sim_about` gives the one-line text of a simulation card.
 pub fn render_topic(
     lib: &Library,
     t: TopicId,
@@ -552,51 +555,85 @@ pub fn render_topic(
     sim_about: &dyn Fn(&SimRef) -> String,
 ) -> Rendered {
     let width = width.max(8);
-    let topic = &lib.topics[t];
     let mut out = Rendered::default();
-    let level = topic.heading_level.unwrap_or(1);
-    let title_runs = vec![(topic.title.clone(), Look::of(Role::Heading(level)))];
-    out.lines.extend(wrap(&title_runs, width, &[], &[]));
-    let underline = if level <= 2 { "━" } else { "─" };
-    out.lines.push(Line {
-        spans: vec![span(
-            &underline.repeat(topic.title.width().min(width)),
-            Role::Heading(level),
-        )],
-    });
-    let mut cx = Ctx {
-        out: &mut out,
-        width,
-        sim_about,
-    };
-    for b in &topic.blocks {
-        cx.out.lines.push(Line::default());
-        let start = cx.out.lines.len();
-        cx.out.block_lines.push(start);
-        render_block(&mut cx, &b.block, &[], &[]);
-    }
-    // Paired simulations (not embedded as blocks) get a card after the body.
-    for s in topic
-        .sims
-        .iter()
-        .filter(|s| s.origin == crate::content::SimOrigin::Paired)
-    {
-        cx.out.lines.push(Line::default());
-        render_sim_card(&mut cx, s, &[], &[]);
-    }
-    if !topic.children.is_empty() {
-        out.lines.push(Line::default());
-        for &c in &topic.children {
-            let mut l = Line::default();
-            l.push("  ▸ ", Look::of(Role::Marker));
-            l.push(
-                &truncate(&lib.topics[c].title, width.saturating_sub(4)),
-                Look::of(Role::Dim),
-            );
-            out.lines.push(l);
+    // Depth-first over the subtree, without recursion.
+    let mut stack = vec![t];
+    while let Some(cur) = stack.pop() {
+        let topic = &lib.topics[cur];
+        if cur != t {
+            out.lines.push(Line::default());
         }
+        out.topic_lines.push((out.lines.len(), cur));
+        let level = topic.heading_level.unwrap_or(1);
+        let title_runs = vec![(topic.title.clone(), Look::of(Role::Heading(level)))];
+        out.lines.extend(wrap(&title_runs, width, &[], &[]));
+        if cur == t {
+            let underline = if level <= 2 { "━" } else { "─" };
+            out.lines.push(Line {
+                spans: vec![span(
+                    &underline.repeat(topic.title.width().min(width)),
+                    Role::Heading(level),
+                )],
+            });
+        }
+        let mut cx = Ctx {
+            out: &mut out,
+            width,
+            sim_about,
+        };
+        for (i, b) in topic.blocks.iter().enumerate() {
+            cx.out.lines.push(Line::default());
+            let start = cx.out.lines.len();
+            cx.out.block_lines.push((cur, i, start));
+            render_block(&mut cx, &b.block, &[], &[]);
+        }
+        // Paired simulations (not embedded as blocks) get a card after the body.
+        for s in topic
+            .sims
+            .iter()
+            .filter(|s| s.origin == crate::content::SimOrigin::Paired)
+        {
+            cx.out.lines.push(Line::default());
+            render_sim_card(&mut cx, s, &[], &[]);
+        }
+        stack.extend(topic.children.iter().rev());
     }
     out
+}
+
+impl Rendered {
+    /// The lines occupied by block `b` of topic `t`: start (inclusive) and end
+    /// (exclusive).
+    pub fn block_span(&self, t: TopicId, b: usize) -> Option<(usize, usize)> {
+        let i = self
+            .block_lines
+            .iter()
+            .position(|&(tt, bb, _)| tt == t && bb == b)?;
+        let start = self.block_lines[i].2;
+        let end = self
+            .block_lines
+            .get(i + 1)
+            .map(|x| x.2)
+            .into_iter()
+            .chain(self.topic_lines.iter().map(|x| x.0).filter(|&l| l > start))
+            .min()
+            .unwrap_or(self.lines.len());
+        Some((start, end))
+    }
+
+    /// The first line of sub-topic `t`.
+    pub fn topic_line(&self, t: TopicId) -> Option<usize> {
+        self.topic_lines.iter().find(|x| x.1 == t).map(|x| x.0)
+    }
+
+    /// The (sub-)topic shown at `line`.
+    pub fn topic_at(&self, line: usize) -> Option<TopicId> {
+        self.topic_lines
+            .iter()
+            .take_while(|x| x.0 <= line)
+            .last()
+            .map(|x| x.1)
+    }
 }
 
 #[cfg(test)]

@@ -40,7 +40,9 @@ macro_rules! emit {
     ($obs:expr, $event:expr) => {
         if $crate::sim::trace::Observer::enabled(&$obs) {
             let loc = $crate::here!();
-            $crate::sim::trace::Observer::on(&mut $obs, loc, $event);
+            // Build the event before borrowing the observer: events may read the engine.
+            let event = $event;
+            $crate::sim::trace::Observer::on(&mut $obs, loc, event);
         }
     };
 }

@@ -592,13 +592,10 @@ impl App {
             return;
         }
         let Some(b) = block else { return };
-        let start = self.rendered.block_lines.get(b).copied().unwrap_or(0);
-        let end = self
+        let (start, end) = self
             .rendered
-            .block_lines
-            .get(b + 1)
-            .copied()
-            .unwrap_or(self.rendered.lines.len());
+            .block_span(topic, b)
+            .unwrap_or((0, self.rendered.lines.len()));
         let probe: String = text.chars().take(8).collect();
         let line = (start..end)
             .find(|&i| self.rendered.lines[i].text().contains(probe.trim()))

@@ -194,8 +194,10 @@ fn draw_content(app: &App, f: &mut Frame, r: Rect) {
         app.focus == Focus::Content && matches!(app.mode, Mode::Normal | Mode::TopicSearch(_));
     let title = match app.current {
         Some(t) => {
-            let mut path = app.lib.ancestors(t);
-            path.push(&app.lib.topics[t].title);
+            // Name the sub-topic at the top of the view, not only the one opened.
+            let shown = app.rendered.topic_at(app.scroll).unwrap_or(t);
+            let mut path = app.lib.ancestors(shown);
+            path.push(&app.lib.topics[shown].title);
             format!(" {} ", path.join(" › "))
         }
         None => format!(" {} ", tr(app.lang, "app.content")),
