@@ -12,7 +12,10 @@
 //! * consistent: the ring of `build_ring`; the key's full crc32 finds the
 //!   first point at or after it, and each miss moves one point clockwise.
 
-use super::{crc32, Attempt, PeerRef, SkipReason, Upstream, UpstreamEvent, HASH_TRIES};
+use super::{
+    crc32::{self, crc32},
+    Attempt, PeerRef, SkipReason, Upstream, UpstreamEvent, HASH_TRIES,
+};
 use crate::sim::trace::Observer;
 use std::net::IpAddr;
 
@@ -32,15 +35,32 @@ pub fn ip_hash_round(mut h: u32, bytes: &[u8]) -> u32 {
     h
 }
 
-/// plain hash: the 15-bit value of one try (`rehash` 0 means no prefix).
-pub fn hash_value(rehash: u32, key: &str) -> (String, u32, u32) {
-    let data = if rehash > 0 {
+/// plain hash: the text hashed on try `rehash` (the decimal retry number,
+/// omitted on the first try, then the key).
+pub fn hash_data(rehash: u32, key: &str) -> String {
+    if rehash > 0 {
         format!("{rehash}{key}")
     } else {
         key.to_string()
-    };
-    let c = crc32(data.as_bytes());
-    (data, c, (c >> 16) & 0x7fff)
+    }
+}
+
+/// plain hash: (crc32 of the try's text, its bits 16..30), without building the text.
+pub fn hash_value(rehash: u32, key: &str) -> (u32, u32) {
+    let mut st = crc32::INIT;
+    if rehash > 0 {
+        let mut digits = [0u8; 10];
+        let mut n = rehash;
+        let mut i = digits.len();
+        while n > 0 {
+            i -= 1;
+            digits[i] = b'0' + (n % 10) as u8;
+            n /= 10;
+        }
+        st = crc32::update(st, &digits[i..]);
+    }
+    let c = crc32::finish(crc32::update(st, key.as_bytes()));
+    (c, (c >> 16) & 0x7fff)
 }
 
 impl<O: Observer<UpstreamEvent>> Upstream<O> {
@@ -116,7 +136,8 @@ impl<O: Observer<UpstreamEvent>> Upstream<O> {
         }
         let total = self.total_weight();
         let i = loop {
-            let (data, crc, h) = hash_value(at.rehash, &at.key);
+            let (crc, h) = hash_value(at.rehash, &at.key);
+            let rehash = at.rehash;
             at.hval = at.hval.wrapping_add(h);
             at.rehash += 1;
             let w = u64::from(at.hval) % total;
@@ -126,7 +147,7 @@ impl<O: Observer<UpstreamEvent>> Upstream<O> {
                 self,
                 UpstreamEvent::HashRound {
                     id: at.id,
-                    data,
+                    data: hash_data(rehash, &at.key),
                     crc,
                     h,
                     hval: at.hval,
@@ -187,18 +208,14 @@ impl<O: Observer<UpstreamEvent>> Upstream<O> {
         let i = loop {
             let idx = at.hval as usize % n;
             let (point, sid) = self.ring[idx];
-            let text = self.ring_servers[sid as usize].clone();
-            let found = {
-                let t = text.clone();
-                self.swrr(at, 0, false, move |p| p.addr == t)
-            };
+            let found = self.swrr(at, 0, false, move |p| p.ring_id == sid);
             let skip = if found.is_some() {
                 None
             } else {
                 // every peer with this text is ineligible: report the first reason
                 self.primary
                     .iter()
-                    .position(|p| p.addr == text)
+                    .position(|p| p.ring_id == sid)
                     .and_then(|j| self.skip_reason(at, j))
                     .or(Some(SkipReason::Tried))
             };
@@ -208,7 +225,7 @@ impl<O: Observer<UpstreamEvent>> Upstream<O> {
                     id: at.id,
                     index: idx as u32,
                     point,
-                    server: text,
+                    server: self.ring_servers[sid as usize].clone(),
                     found: found.map(|j| self.primary[j].name.clone()),
                     skip,
                 }

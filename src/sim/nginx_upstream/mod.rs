@@ -280,6 +280,9 @@ pub struct Peer {
     pub latency_ms: u64,
     /// `fair`: the last observed response time (ms), none before the first answer.
     pub response_ms: Option<u64>,
+    /// Consistent hash: index of this peer's address text among the ring's servers.
+    #[serde(skip)]
+    pub(crate) ring_id: u32,
 }
 
 impl Peer {
@@ -303,6 +306,7 @@ impl Peer {
             failing: false,
             latency_ms: s.latency_ms,
             response_ms: None,
+            ring_id: 0,
         }
     }
 
@@ -531,6 +535,9 @@ fn validate_key(key: &str) -> Result<(), ConfigError> {
 
 /// Evaluate a key expression for a request.
 pub fn eval_key(key: &str, ctx: &RequestCtx) -> String {
+    if key == "$request_uri" {
+        return ctx.uri.clone();
+    }
     key.replace("$request_uri", &ctx.uri)
         .replace("$remote_addr", &ctx.ip.to_string())
 }
@@ -667,6 +674,9 @@ impl<O: Observer<UpstreamEvent>> Upstream<O> {
                     .iter()
                     .map(|p| (p.addr.as_str(), p.weight as u32)),
             );
+            for p in &mut self.primary {
+                p.ring_id = texts.iter().position(|t| *t == p.addr).unwrap_or(0) as u32;
+            }
             self.ring = ring;
             self.ring_servers = texts;
         }
@@ -901,8 +911,7 @@ impl<O: Observer<UpstreamEvent>> Upstream<O> {
         let mut tried = Vec::new();
         let mut server = None;
         let mut held = false;
-        loop {
-            let Some(r) = self.get(&mut at) else { break };
+        while let Some(r) = self.get(&mut at) {
             let name = self.peer_at(r).name.clone();
             tried.push(name.clone());
             if self.peer_at(r).failing {

@@ -12,7 +12,8 @@ impl<O: Observer<UpstreamEvent>> Upstream<O> {
         loop {
             if self.single(at.set) {
                 let p = &mut self.primary[0];
-                if !p.down && !(p.max_conns > 0 && p.conns >= p.max_conns) {
+                let full = p.max_conns > 0 && p.conns >= p.max_conns;
+                if !p.down && !full {
                     // no SWRR, no tried bit, no check: max_fails is ignored
                     p.conns += 1;
                     ev!(
