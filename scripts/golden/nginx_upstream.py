@@ -127,6 +127,81 @@ def backend(root, name):
     return Nginx(root, f"backend-{name}", body, port)
 
 
+class HoldingBackends:
+    """Python backends for scenarios with held connections: a request whose
+    URI carries `?hold=ID` is not answered until `release ID`, so nginx keeps
+    that upstream connection (and the peer's `conns`) busy meanwhile. Every
+    other request is answered at once with the backend's name."""
+
+    def __init__(self, names):
+        import threading
+        self.threading = threading
+        self.lock = threading.Lock()
+        self.held = {}  # id -> (name, backend socket)
+        self.socks = []
+        self.stop_flag = False
+        self.threads = []
+        for name in names:
+            ls = socket.socket()
+            ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            ls.bind(("127.0.0.1", port_of(name)))
+            ls.listen(16)
+            ls.settimeout(0.2)
+            self.socks.append(ls)
+            t = threading.Thread(target=self.serve, args=(name, ls), daemon=True)
+            t.start()
+            self.threads.append(t)
+
+    def serve(self, name, ls):
+        while not self.stop_flag:
+            try:
+                c, _ = ls.accept()
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            data = b""
+            while b"\r\n\r\n" not in data:
+                chunk = c.recv(4096)
+                if not chunk:
+                    break
+                data += chunk
+            line = data.split(b"\r\n", 1)[0].decode("latin-1")
+            if "hold=" in line:
+                hid = int(line.split("hold=")[1].split()[0])
+                with self.lock:
+                    self.held[hid] = (name, c)
+            else:
+                self.answer(name, c)
+
+    @staticmethod
+    def answer(name, c):
+        body = f"{name}\n".encode()
+        c.sendall(b"HTTP/1.0 200 OK\r\nContent-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
+        c.close()
+
+    def wait_held(self, hid, timeout=5.0):
+        end = time.time() + timeout
+        while time.time() < end:
+            with self.lock:
+                if hid in self.held:
+                    return self.held[hid][0]
+            time.sleep(0.005)
+        raise RuntimeError(f"held request {hid} never reached a backend")
+
+    def release(self, hid):
+        with self.lock:
+            name, c = self.held.pop(hid)
+        self.answer(name, c)
+
+    def close(self):
+        self.stop_flag = True
+        for ls in self.socks:
+            ls.close()
+        for t in self.threads:
+            t.join()
+
+
 def upstream_block(cfg):
     lines = []
     m = cfg.get("method", "round_robin")
@@ -206,27 +281,54 @@ def run_scenario(root, n, sc):
     for s in cfg["servers"]:
         s.setdefault("addr", f"127.0.0.1:{port_of(s['name'])}")
     addr_names = {s["addr"]: s["name"] for s in cfg["servers"]}
-    backends = {s["name"]: backend(root, s["name"]) for s in cfg["servers"]}
+    holding = None
+    if sc.get("hold"):
+        holding = HoldingBackends([s["name"] for s in cfg["servers"]])
+        backends = {}
+    else:
+        backends = {s["name"]: backend(root, s["name"]) for s in cfg["servers"]}
     failing = set()
     for b in backends.values():
         b.start()
     px = proxy(root, cfg, n)
     px.start()
     replies = []
+    next_id = 1
+    clients = {}  # held id -> client socket
     try:
         for cmd in sc["commands"]:
             w = cmd.split()
             if w[0] in ("req", "reqs"):
                 count = int(w[1]) if w[0] == "reqs" else 1
                 args = w[2:] if w[0] == "reqs" else w[1:]
-                ip, uri = "127.0.0.1", "/"
+                ip, uri, hold = "127.0.0.1", "/", False
                 for a in args:
                     if a.startswith("ip="):
                         ip = a[3:]
                     elif a.startswith("uri="):
                         uri = a[4:]
-                out = [request(ip, uri, addr_names) for _ in range(count)]
+                    elif a == "hold":
+                        hold = True
+                out = []
+                for _ in range(count):
+                    if hold:
+                        c = socket.create_connection(("127.0.0.1", PROXY_PORT), timeout=10, source_address=(ip, 0))
+                        c.sendall(f"GET /?hold={next_id} HTTP/1.0\r\nHost: golden\r\n\r\n".encode())
+                        name = holding.wait_held(next_id)
+                        clients[next_id] = c
+                        out.append({"server": name, "tried": [name], "status": 200})
+                    else:
+                        out.append(request(ip, uri, addr_names))
+                    next_id += 1
                 replies.append(out if w[0] == "reqs" else out[0])
+            elif w[0] == "release":
+                hid = int(w[1])
+                holding.release(hid)
+                c = clients.pop(hid)
+                while c.recv(65536):
+                    pass  # the whole response: nginx has freed the peer
+                c.close()
+                replies.append(None)
             elif w[0] == "fail":
                 backends[w[1]].stop()
                 failing.add(w[1])
@@ -250,9 +352,16 @@ def run_scenario(root, n, sc):
             else:
                 raise ValueError(cmd)
     finally:
+        for c in clients.values():
+            c.close()
         px.stop()
         for name, b in backends.items():
             b.stop()
+        if holding is not None:
+            with holding.lock:
+                for _, c in holding.held.values():
+                    c.close()
+            holding.close()
     return replies
 
 
@@ -331,6 +440,15 @@ def scenarios():
     add("least-conn-3-2-1", {"method": "least_conn", "servers": [S("a", weight=3), S("b", weight=2), S("c")]}, ["reqs 12"])
     add("least-conn-backup", {"method": "least_conn", "servers": [S("a", fail_timeout=30), S("b", fail_timeout=30), S("c", backup=True)]},
         ["reqs 2", "fail a", "reqs 3", "fail b", "reqs 3"])
+    # least_conn with connections held open (overlapping requests)
+    add("least-conn-held", {"method": "least_conn", "servers": [S("a"), S("b"), S("c")]},
+        ["req hold", "req hold", "req", "req", "release 1", "req hold", "req", "release 2", "release 5", "reqs 6"], hold=True)
+    add("least-conn-held-weighted", {"method": "least_conn", "servers": [S("a", weight=3), S("b"), S("c", weight=2)]},
+        ["reqs 4 hold", "reqs 6", "release 2", "reqs 3 hold", "release 1", "release 3", "reqs 8"], hold=True)
+    add("least-conn-held-backup", {"method": "least_conn", "servers": [S("a"), S("b"), S("c", backup=True)]},
+        ["reqs 3 hold", "reqs 3", "release 1", "reqs 3"], hold=True)
+    add("round-robin-ignores-held", {"servers": [S("a", weight=2), S("b"), S("c")]},
+        ["reqs 3 hold", "reqs 5", "release 2", "reqs 4"], hold=True)
     # random: only facts that do not depend on the random numbers
     add("random-one-live", {"method": "random", "servers": [S("a", down=True), S("b"), S("c", down=True)]}, ["reqs 6"], random=True)
     add("random-dead", {"method": "random", "servers": [S("a"), S("b", fail_timeout=30), S("c")]}, ["fail b", "reqs 10"], random=True)
