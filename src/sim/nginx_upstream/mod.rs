@@ -54,6 +54,21 @@
 //! The engine keeps a simulated clock in whole seconds (nginx's cached
 //! `ngx_time()`); [`Upstream::tick`] moves it. Whether a connection to a peer
 //! succeeds is simulated by the peer's `failing` flag.
+//!
+//! # Where the simulation differs from a running nginx
+//!
+//! * One worker process, no `zone`: nginx with several workers keeps one copy
+//!   of this state per worker, so its observable sequence interleaves several.
+//! * `down`/`up`/`add`/`remove` at run time: nginx 1.22.1 can only change its
+//!   peers by reloading, which starts every peer afresh; here the other peers
+//!   keep their weights, failures and connections (the ring and the weight
+//!   ranges are rebuilt, as newer nginx versions do for re-resolved servers).
+//! * Only connection failures (`error`) are simulated: no timeouts, no HTTP
+//!   status retries (`proxy_next_upstream http_500`), no `proxy_next_upstream_tries`.
+//! * Newer nginx (1.27+) also resets `fails` in the single-peer free path and
+//!   adds sticky sessions and draining; none of that is in 1.22.1 or here.
+//! * `random` draws from the seeded generator instead of nginx's
+//!   `ngx_random()`, so its picks match nginx's rules but not its numbers.
 
 /// Send an event to the engine's observer, building it first (so it may read
 /// the engine) and only when the observer is enabled.

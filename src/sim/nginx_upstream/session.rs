@@ -17,6 +17,8 @@ use std::net::IpAddr;
 
 /// Most requests one `reqs` may send.
 pub const MAX_REQS: u64 = 10_000;
+/// Most connections held open at once.
+pub const MAX_HELD: u64 = 10_000;
 /// Most seconds one `tick` may move the clock.
 pub const MAX_TICK: u64 = 1_000_000;
 
@@ -206,6 +208,16 @@ impl UpstreamSession {
             }
         };
         match cmd {
+            Cmd::Req { n, hold: true, .. } => {
+                let held = self.up.held().count() as u64;
+                if held + n > MAX_HELD {
+                    Err(err(format!(
+                        "at most {MAX_HELD} held connections ({held} held now): release some first"
+                    )))
+                } else {
+                    Ok(())
+                }
+            }
             Cmd::Req { .. } | Cmd::Tick(_) => Ok(()),
             Cmd::Release(id) => {
                 if self.up.held().any(|(h, _)| h == *id) {
