@@ -7,6 +7,7 @@
 //! Adding a simulation means writing its module, one line in [`REGISTRY`], and its
 //! content in `content/`.
 
+pub mod nginx_upstream;
 pub mod trace;
 
 use serde_json::Value;
@@ -90,7 +91,13 @@ pub struct SimInfo {
 pub const REGISTRY: &[SimInfo] = &[
     // redis-dict
     // redis-zset
-    // nginx-upstream
+    SimInfo {
+        name: "nginx-upstream",
+        aliases: &["lb"],
+        about: "nginx upstream peer selection: smooth weighted round robin, failures, backup, ip_hash, hash, consistent hash, least_conn, random (and fair, not part of nginx)",
+        factory: nginx_upstream::factory,
+        presets: nginx_upstream::PRESETS,
+    },
     // django
     // django-orm
 ];
