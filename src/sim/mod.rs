@@ -7,6 +7,7 @@
 //! Adding a simulation means writing its module, one line in [`REGISTRY`], and its
 //! content in `content/`.
 
+pub mod django;
 pub mod trace;
 
 use serde_json::Value;
@@ -91,8 +92,8 @@ pub const REGISTRY: &[SimInfo] = &[
     // redis-dict
     // redis-zset
     // nginx-upstream
-    // django
-    // django-orm
+    SimInfo { name: "django", aliases: &["lifecycle"], about: "Django 5.1 request lifecycle: WSGI, the middleware onion, URL resolution, views, templates", factory: django::factory, presets: django::PRESETS },
+    SimInfo { name: "django-orm", aliases: &["orm"], about: "Django QuerySets on SQLite: laziness, the result cache, N+1, select_related, prefetch_related", factory: django::orm_factory, presets: django::ORM_PRESETS },
 ];
 
 /// Find a simulation by name or alias (case-insensitive).
