@@ -36,6 +36,7 @@ pub fn reason_phrase(status: u16) -> &'static str {
         200 => "OK",
         201 => "Created",
         202 => "Accepted",
+        203 => "Non-Authoritative Information",
         204 => "No Content",
         206 => "Partial Content",
         301 => "Moved Permanently",
@@ -49,11 +50,27 @@ pub fn reason_phrase(status: u16) -> &'static str {
         402 => "Payment Required",
         403 => "Forbidden",
         404 => "Not Found",
-        405 => "Method Not Allowed",
         406 => "Not Acceptable",
         409 => "Conflict",
         410 => "Gone",
+        405 => "Method Not Allowed",
+        408 => "Request Timeout",
+        411 => "Length Required",
+        412 => "Precondition Failed",
+        413 => "Request Entity Too Large",
+        414 => "Request-URI Too Long",
+        415 => "Unsupported Media Type",
+        416 => "Requested Range Not Satisfiable",
+        417 => "Expectation Failed",
         418 => "I'm a Teapot",
+        421 => "Misdirected Request",
+        423 => "Locked",
+        424 => "Failed Dependency",
+        425 => "Too Early",
+        426 => "Upgrade Required",
+        428 => "Precondition Required",
+        431 => "Request Header Fields Too Large",
+        451 => "Unavailable For Legal Reasons",
         422 => "Unprocessable Entity",
         429 => "Too Many Requests",
         500 => "Internal Server Error",
@@ -61,6 +78,9 @@ pub fn reason_phrase(status: u16) -> &'static str {
         502 => "Bad Gateway",
         503 => "Service Unavailable",
         504 => "Gateway Timeout",
+        505 => "HTTP Version Not Supported",
+        507 => "Insufficient Storage",
+        511 => "Network Authentication Required",
         _ => "Unknown Status Code",
     }
 }
@@ -697,7 +717,11 @@ impl<O: Observer<DjangoEvent>> Handler<O> {
                 ),
             ),
             "PermissionDenied" => {
-                let mut r = Response::new(403, error_page("403 Forbidden", ""), "text/html");
+                let mut r = Response::new(
+                    403,
+                    error_page("403 Forbidden", ""),
+                    "text/html; charset=utf-8",
+                );
                 emit!(
                     self.obs,
                     DjangoEvent::Log {
@@ -710,7 +734,11 @@ impl<O: Observer<DjangoEvent>> Handler<O> {
                 r
             }
             "BadRequest" => {
-                let mut r = Response::new(400, error_page("Bad Request (400)", ""), "text/html");
+                let mut r = Response::new(
+                    400,
+                    error_page("Bad Request (400)", ""),
+                    "text/html; charset=utf-8",
+                );
                 emit!(
                     self.obs,
                     DjangoEvent::Log {
@@ -723,7 +751,11 @@ impl<O: Observer<DjangoEvent>> Handler<O> {
                 r
             }
             "SuspiciousOperation" | "DisallowedHost" => {
-                let mut r = Response::new(400, error_page("Bad Request (400)", ""), "text/html");
+                let mut r = Response::new(
+                    400,
+                    error_page("Bad Request (400)", ""),
+                    "text/html; charset=utf-8",
+                );
                 emit!(
                     self.obs,
                     DjangoEvent::Log {
@@ -742,7 +774,11 @@ impl<O: Observer<DjangoEvent>> Handler<O> {
                         name: "got_request_exception".into()
                     }
                 );
-                let mut r = Response::new(500, error_page("Server Error (500)", ""), "text/html");
+                let mut r = Response::new(
+                    500,
+                    error_page("Server Error (500)", ""),
+                    "text/html; charset=utf-8",
+                );
                 emit!(
                     self.obs,
                     DjangoEvent::Log {

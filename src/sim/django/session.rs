@@ -337,7 +337,13 @@ impl Session for LifecycleSession {
             .filter(|t| {
                 !matches!(
                     t.event,
-                    DjangoEvent::MiddlewareInit { .. } | DjangoEvent::HandlerReady { .. }
+                    DjangoEvent::MiddlewareInit { .. }
+                        | DjangoEvent::HandlerReady { .. }
+                        | DjangoEvent::ResultCache { .. }
+                        | DjangoEvent::CacheHit { .. }
+                        | DjangoEvent::Prefetch { .. }
+                        | DjangoEvent::ForeignKey { .. }
+                        | DjangoEvent::ReverseSet { .. }
                 )
             })
             .map(|t| t.event.to_string())
