@@ -5,11 +5,11 @@
 //! `wsgi.start_response(200 OK)`); the typed enum keeps the details a view needs
 //! (which layer, which status) so the onion can be redrawn from the events alone.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// How a middleware was written.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum Style {
     /// A plain factory `f(get_response) -> callable`.
@@ -20,7 +20,7 @@ pub enum Style {
 }
 
 /// One layer of the onion as the view draws it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LayerInfo {
     /// Display name (`WSGI`, a middleware's name, `URL resolver`, ...).
     pub name: String,
@@ -34,7 +34,7 @@ pub struct LayerInfo {
 }
 
 /// What a middleware's request phase did.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "value", rename_all = "snake_case")]
 pub enum ReqOutcome {
     /// Called inward (`get_response`).
@@ -46,7 +46,7 @@ pub enum ReqOutcome {
 }
 
 /// What a middleware's response phase did with the response it got.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "value", rename_all = "snake_case")]
 pub enum RespOutcome {
     /// Passed the same response object on (maybe with headers added).
@@ -58,7 +58,7 @@ pub enum RespOutcome {
 }
 
 /// What the view did.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "value", rename_all = "snake_case")]
 pub enum ViewOutcome {
     /// Returned an `HttpResponse` with this status.
@@ -72,7 +72,7 @@ pub enum ViewOutcome {
 }
 
 /// Everything the request-lifecycle and ORM engines report.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum DjangoEvent {
     /// `load_middleware` called a middleware factory (innermost first, once).

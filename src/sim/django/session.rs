@@ -450,9 +450,13 @@ fn quote_py(s: &str) -> String {
 impl OrmSession {
     /// A session on a fresh dataset (`authors`, `books`).
     pub fn new(authors: usize, books: usize) -> Result<OrmSession, CmdError> {
+        let mut obs = Recorder::new();
+        // The dataset exists before any command; its event opens the first
+        // command's steps so a view can be rebuilt from events alone.
+        crate::emit!(obs, DjangoEvent::Seeded { authors, books });
         Ok(OrmSession {
             orm: Orm::new(authors, books).map_err(err)?,
-            obs: Recorder::new(),
+            obs,
             qs: BTreeMap::new(),
             last_hook: None,
         })
@@ -861,7 +865,13 @@ impl Session for OrmSession {
                 line: line.trim().to_string()
             }
         );
-        let result = self.exec(cmd).map_err(err)?;
+        let result = match self.exec(cmd) {
+            Ok(r) => r,
+            Err(e) => {
+                self.obs.take();
+                return Err(err(e));
+            }
+        };
         let events = self.obs.take();
         self.last_hook = events.last().map(|t| t.event.to_string());
         let reply = json!({
