@@ -1140,7 +1140,7 @@ impl<O: Observer<DjangoEvent>> Handler<O> {
             let i = self.exception_hooks[k];
             let name = self.project.middleware[i].name.clone();
             let r = match &self.project.middleware[i].kind {
-                MwKind::Custom(c) if c.handle_exception.iter().any(|p| *p == req.path) => {
+                MwKind::Custom(c) if c.handle_exception.contains(&req.path) => {
                     Some(Response::html(200, format!("{name} handled {}", e.class)))
                 }
                 _ => None,
