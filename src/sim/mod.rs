@@ -7,6 +7,7 @@
 //! Adding a simulation means writing its module, one line in [`REGISTRY`], and its
 //! content in `content/`.
 
+pub mod django;
 pub mod nginx_upstream;
 pub mod trace;
 
@@ -98,8 +99,20 @@ pub const REGISTRY: &[SimInfo] = &[
         factory: nginx_upstream::factory,
         presets: nginx_upstream::PRESETS,
     },
-    // django
-    // django-orm
+    SimInfo {
+        name: "django",
+        aliases: &["lifecycle"],
+        about: "Django 5.1 request lifecycle: WSGI, the middleware onion, URL resolution, views, templates",
+        factory: django::factory,
+        presets: django::PRESETS,
+    },
+    SimInfo {
+        name: "django-orm",
+        aliases: &["orm"],
+        about: "Django QuerySets on SQLite: laziness, the result cache, N+1, select_related, prefetch_related",
+        factory: django::orm_factory,
+        presets: django::ORM_PRESETS,
+    },
 ];
 
 /// Find a simulation by name or alias (case-insensitive).

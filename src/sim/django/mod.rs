@@ -1,0 +1,244 @@
+//! The Django request lifecycle (Django 5.1) and the ORM's lazy QuerySets.
+//!
+//! # How a request travels
+//!
+//! A WSGI server calls the handler with one request. The handler sends the
+//! `request_started` signal and hands the request to its *middleware chain*, an
+//! onion built once, at startup, from the `MIDDLEWARE` list:
+//!
+//! ```text
+//! wrap(M1(wrap(M2(wrap(M3(wrap(_get_response)))))))     wrap = convert_exception_to_response
+//! ```
+//!
+//! `load_middleware` walks the list backwards: it wraps the core
+//! `_get_response` first, passes that to the innermost factory, wraps the
+//! result, and so on outwards. So factories run innermost first, once.
+//! It also collects the optional hooks: `process_view` in settings order,
+//! `process_template_response` and `process_exception` in reverse order.
+//!
+//! A request then goes *in* through each middleware's request phase (the code
+//! before it calls `get_response`) and the response comes *out* through the
+//! response phases in reverse. A middleware that returns a response without
+//! calling inward short-circuits: inner layers, URL resolution and the view never
+//! run, but outer layers still see the response. An old-style
+//! (`MiddlewareMixin`) middleware still runs its own `process_response` after a
+//! short circuit in `process_request`.
+//!
+//! Inside all of them, `_get_response` resolves the URL (a `Resolver404` here
+//! skips every `process_view` and `process_exception`), runs the `process_view`
+//! hooks until one answers, calls the view, gives a view's exception to the
+//! `process_exception` hooks (first answer wins), refuses a `None` response
+//! (`check_response`, outside the try: a 500 with no `process_exception`), and
+//! for a `TemplateResponse` runs the template hooks and only then renders it, so
+//! lazy QuerySets in the context hit the database during `render()`.
+//!
+//! Because *every* layer is wrapped, an exception never crosses a layer: the
+//! nearest wrapper turns it into a 404/403/400/500 response
+//! (`response_for_exception`) and the outer layers see an ordinary response.
+//! Finally the handler calls `start_response`; the server iterates the body and
+//! calls `close()`, which sends `request_finished`.
+//!
+//! # QuerySets
+//!
+//! See [`orm`]: building a QuerySet runs no SQL; evaluating it runs one query and
+//! caches the rows; `book.author` per row is the N+1 problem, cured by
+//! `select_related` (a JOIN) or `prefetch_related` (one `IN` query).
+//!
+//! # Modules
+//!
+//! [`urls`] resolves `path()` routes, [`middleware`] describes the middlewares,
+//! [`handler`] runs the onion, [`template`] renders templates, [`orm`] runs
+//! QuerySets on SQLite, [`events`] is the event grammar, [`view`] rebuilds the
+//! screens from events, [`session`] is the command language.
+
+pub mod events;
+pub mod handler;
+pub mod middleware;
+pub mod orm;
+pub mod session;
+pub mod template;
+pub mod urls;
+pub mod view;
+
+pub use events::DjangoEvent;
+pub use handler::{Handler, Project};
+pub use session::{LifecycleSession, OrmSession};
+pub use view::{LifecycleView, OrmView};
+
+use crate::sim::{CmdError, Preset, Session};
+
+/// The body of the CSRF failure response. Django renders a longer page here;
+/// this simulation keeps a short one (the status and hook order are what it
+/// reproduces).
+pub const CSRF_FAILURE_BODY: &str = "\n<!doctype html>\n<html lang=\"en\">\n<head>\n  <title>403 Forbidden</title>\n</head>\n<body>\n  <h1>403 Forbidden</h1><p>CSRF verification failed. Request aborted.</p>\n</body>\n</html>\n";
+
+/// The project used when no config is given: the seven default middlewares of
+/// `startproject`, two custom ones, and routes exercising every path.
+pub const DEFAULT_CONFIG: &str = r#"settings:
+  debug: false
+  append_slash: true
+middleware:
+  - django.middleware.security.SecurityMiddleware
+  - django.contrib.sessions.middleware.SessionMiddleware
+  - django.middleware.common.CommonMiddleware
+  - django.middleware.csrf.CsrfViewMiddleware
+  - django.contrib.auth.middleware.AuthenticationMiddleware
+  - django.contrib.messages.middleware.MessageMiddleware
+  - django.middleware.clickjacking.XFrameOptionsMiddleware
+  - name: Timing
+    style: new
+    handle_exception: [/boom-handled/]
+  - name: Gate
+    style: old
+    respond_in_request: {/private/: 403}
+    respond_in_view: {/maintenance/: 503}
+routes:
+  - {path: "", view: home, name: home}
+  - {path: "hello/", view: hello, name: hello}
+  - {path: "private/", view: hello, name: private}
+  - {path: "maintenance/", view: hello, name: maintenance}
+  - {path: "articles/2003/", view: special_2003, name: special-2003}
+  - {path: "articles/<int:year>/", view: year_archive, name: articles-year}
+  - {path: "boom/", view: boom, name: boom}
+  - {path: "boom-handled/", view: boom, name: boom-handled}
+  - {path: "nothing/", view: nothing, name: nothing}
+  - {path: "page/", view: page, name: page}
+  - {path: "books/", view: books, name: books}
+  - {path: "books/fast/", view: books_fast, name: books-fast}
+  - {path: "books/prefetch/", view: books_prefetch, name: books-prefetch}
+  - include: "blog/"
+    routes:
+      - {path: "<int:pk>/", view: post, name: post-detail}
+      - {path: "<slug:slug>/", view: post, name: post-by-slug}
+views:
+  home: {returns: 200}
+  hello: {returns: 200}
+  special_2003: {returns: 200}
+  year_archive: {returns: 200}
+  post: {returns: 200}
+  boom: {raises: ValueError}
+  nothing: {returns: none}
+  page: {template: page.html, context: {title: "Hello <world>", items: [apples, pears]}}
+  books: {orm: naive}
+  books_fast: {orm: select_related}
+  books_prefetch: {orm: prefetch_related}
+"#;
+
+/// Presets of the `django` simulation.
+pub const PRESETS: &[Preset] = &[
+    Preset {
+        name: "normal",
+        zh: "一次普通请求：请求阶段由外向内，响应阶段由内向外",
+        en: "A plain request: request phases outside in, response phases inside out",
+        config: None,
+        script: "GET /hello/",
+    },
+    Preset {
+        name: "short-circuit",
+        zh: "Gate 在请求阶段直接返回 403，只有外层看到响应",
+        en: "Gate answers 403 in its request phase; only the outer layers see the response",
+        config: None,
+        script: "GET /private/",
+    },
+    Preset {
+        name: "exception-handled",
+        zh: "视图抛 ValueError：Timing.process_exception 处理它，或者变成 500",
+        en: "A view raises ValueError: Timing.process_exception handles it, or it becomes a 500",
+        config: None,
+        script: "GET /boom-handled/\nGET /boom/",
+    },
+    Preset {
+        name: "404-append-slash",
+        zh: "/hello 先 404，CommonMiddleware 在响应阶段改成 301；/missing/ 保持 404",
+        en: "/hello 404s first and CommonMiddleware turns it into a 301; /missing/ stays a 404",
+        config: None,
+        script: "GET /hello\nGET /missing/",
+    },
+    Preset {
+        name: "template-response",
+        zh: "TemplateResponse 在所有模板钩子之后才渲染，惰性 QuerySet 在渲染时查询",
+        en: "A TemplateResponse renders after every template hook; lazy QuerySets query during render",
+        config: None,
+        script: "GET /page/\nGET /books/",
+    },
+];
+
+/// Presets of the `django-orm` simulation.
+pub const ORM_PRESETS: &[Preset] = &[
+    Preset {
+        name: "n-plus-one",
+        zh: "每本书访问 book.author：1 + N 条查询",
+        en: "Touching book.author for every book: 1 + N queries",
+        config: None,
+        script: "let qs = Book.objects.all()\nlist qs .author.name",
+    },
+    Preset {
+        name: "select-related",
+        zh: "select_related：一条 INNER JOIN 查询",
+        en: "select_related: one query with an INNER JOIN",
+        config: None,
+        script: "let qs = Book.objects.select_related('author')\nlist qs .author.name",
+    },
+    Preset {
+        name: "prefetch-related",
+        zh: "prefetch_related：主查询加一条 IN 查询（正向和反向）",
+        en: "prefetch_related: the main query plus one IN query (forward and reverse)",
+        config: None,
+        script: "let qs = Book.objects.prefetch_related('author')\nlist qs .author.name\nlet authors = Author.objects.prefetch_related('book_set')\nlist authors .book_set",
+    },
+    Preset {
+        name: "laziness",
+        zh: "QuerySet 是惰性的：构造不查询，count/exists 每次查询，求值之后都走缓存",
+        en: "QuerySets are lazy: building runs nothing, count/exists query each time, then the cache answers",
+        config: None,
+        script: "let qs = Book.objects.filter(author__name='Ada')\ncount qs\ncount qs\nexists qs\nlist qs\nlist qs\nlen qs\ncount qs\nexists qs\nfirst qs\nlet qs2 = qs.filter(id__gt=1)\nlist qs2",
+    },
+];
+
+/// Build a `django` session from an optional YAML config (`None` = the
+/// default project). The lifecycle is deterministic; the seed is not used.
+pub fn factory(config: Option<&str>, _seed: u64) -> Result<Box<dyn Session>, CmdError> {
+    Ok(Box::new(LifecycleSession::new(config)?))
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OrmConfig {
+    #[serde(default = "four")]
+    authors: usize,
+    #[serde(default = "ten")]
+    books: usize,
+}
+
+fn four() -> usize {
+    4
+}
+
+fn ten() -> usize {
+    10
+}
+
+/// Build a `django-orm` session. The optional YAML config may set `authors`
+/// and `books` (default 4 and 10). The dataset is deterministic; the seed is
+/// not used.
+pub fn orm_factory(config: Option<&str>, _seed: u64) -> Result<Box<dyn Session>, CmdError> {
+    let (a, b) = match config {
+        None => (4, 10),
+        Some(text) => {
+            let c: OrmConfig =
+                serde_yaml::from_str(text).map_err(|e| CmdError(format!("config: {e}")))?;
+            (c.authors, c.books)
+        }
+    };
+    if a > orm::MAX_ROWS || b > orm::MAX_ROWS {
+        return Err(CmdError(format!(
+            "config: at most {} authors and {} books",
+            orm::MAX_ROWS,
+            orm::MAX_ROWS
+        )));
+    }
+    if b > 0 && a == 0 {
+        return Err(CmdError("config: books need at least one author".into()));
+    }
+    Ok(Box::new(OrmSession::new(a, b)?))
+}
