@@ -7,6 +7,7 @@
 //! Adding a simulation means writing its module, one line in [`REGISTRY`], and its
 //! content in `content/`.
 
+pub mod redis_dict;
 pub mod trace;
 
 use serde_json::Value;
@@ -88,7 +89,13 @@ pub struct SimInfo {
 
 /// Every simulation tuitor knows, by canonical name.
 pub const REGISTRY: &[SimInfo] = &[
-    // redis-dict
+    SimInfo {
+        name: "redis-dict",
+        aliases: &["rehash"],
+        about: "Redis 7.0 dict: two tables and incremental rehash, driven by real commands",
+        factory: redis_dict::factory,
+        presets: redis_dict::PRESETS,
+    },
     // redis-zset
     // nginx-upstream
     // django
