@@ -73,7 +73,7 @@
 
 use std::borrow::Borrow;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::emit;
@@ -199,7 +199,7 @@ pub const CRON_BATCH: usize = 100;
 const NIL: u32 = u32::MAX;
 
 /// Whether the dict may resize (`dict_can_resize`), set by the server.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ResizePolicy {
     /// No fork child: grow at `used >= size`, rehash freely.
@@ -212,7 +212,7 @@ pub enum ResizePolicy {
 }
 
 /// Why a resize started.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ResizeReason {
     /// `used >= size` with resizing enabled.
@@ -227,7 +227,7 @@ pub enum ResizeReason {
 
 /// Everything the dict and its server do, in order. A [`DictView`] rebuilds the
 /// visible structure from these alone.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum DictEvent {
     /// The first table was allocated (no rehash needed).
