@@ -1790,15 +1790,30 @@ fn parse(args: &[Bytes]) -> Result<Cmd, CmdError> {
     Ok(cmd)
 }
 
-fn parse_scan(args: &[Bytes]) -> Result<Cmd, CmdError> {
-    let cursor_text = String::from_utf8_lossy(&args[1]);
-    // parseScanCursorOrReply: strtoul over the whole string.
-    let cursor = if cursor_text.starts_with(|c: char| c.is_ascii_digit()) {
-        cursor_text.parse::<u64>().ok()
-    } else {
-        None
+/// `parseScanCursorOrReply`: C `strtoul` over the whole argument. No leading
+/// space; an optional sign (a `-` wraps around, so `-1` is the largest cursor);
+/// out of range is refused; an empty string is cursor 0.
+fn parse_cursor(arg: &[u8]) -> Option<u64> {
+    if arg.is_empty() {
+        return Some(0);
+    }
+    let (neg, digits) = match arg[0] {
+        b'-' => (true, &arg[1..]),
+        b'+' => (false, &arg[1..]),
+        _ => (false, arg),
     };
-    let Some(cursor) = cursor else {
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let mut v: u64 = 0;
+    for &d in digits {
+        v = v.checked_mul(10)?.checked_add(u64::from(d - b'0'))?;
+    }
+    Some(if neg { v.wrapping_neg() } else { v })
+}
+
+fn parse_scan(args: &[Bytes]) -> Result<Cmd, CmdError> {
+    let Some(cursor) = parse_cursor(&args[1]) else {
         return Ok(Cmd::Fail(Reply::Error("ERR invalid cursor".into())));
     };
     let mut count = 10usize;
