@@ -1865,6 +1865,28 @@ impl Default for DictConfig {
 }
 
 /// The `redis-dict` simulation: a [`Server`] with a [`Recorder`].
+///
+/// Command language (arguments split as redis-cli splits them; replies in the
+/// RESP2 JSON encoding of [`Reply::to_json`]):
+///
+/// | command | does | reply |
+/// | --- | --- | --- |
+/// | `set K V` | SET: three dict operations | `{"status":"OK"}` |
+/// | `get K` | GET: one find | value or `null` |
+/// | `del K [K…]` | DEL: one delete per key | number deleted |
+/// | `exists K [K…]` | EXISTS: one find per key | number present |
+/// | `dbsize` | no dict operation | key count |
+/// | `step [N]` | `dictRehash(d, N)` (N buckets, `N*10` empty visits) | 1 if more to do, else 0 |
+/// | `cron [TICKS]` | serverCron ticks: shrink check, then active rehash | `{"status":"OK"}` |
+/// | `bgsave` / `bgsave-done` | a fork child appears / exits | status, or an error |
+/// | `config activerehashing yes\|no` | the cron's active rehash on/off | `{"status":"OK"}` |
+/// | `scan CURSOR [COUNT N]` | SCAN over both tables | `[next cursor, [keys]]` |
+/// | `reseed SEED` | restart with another hash seed, reload the keys | `{"status":"OK"}` |
+/// | `fill N [PREFIX]` | `set PREFIX1 v` … `set PREFIXN v` (default prefix `k`) | keys added |
+///
+/// Redis's own argument errors (arity, bad cursor, bad COUNT) are error replies,
+/// as redis-server gives them; anything else malformed is a [`CmdError`]. Either
+/// way nothing changes.
 pub struct DictSession {
     /// The server, recording its events.
     pub server: Server<Recorder<DictEvent>>,
@@ -2193,10 +2215,10 @@ pub const PRESETS: &[Preset] = &[
     },
     Preset {
         name: "scan-during-rehash",
-        zh: "rehash 进行中用 SCAN 遍历：反向二进制游标依次访问小表的桶和它在大表里展开的桶。",
-        en: "SCAN during a rehash: the reverse-binary cursor visits a bucket of the small table, then its expansions in the big one.",
+        zh: "rehash 进行中用 SCAN 遍历：反向二进制游标（8 个桶时为 0、4、2、6、1、5、3、7）依次访问小表的桶和它在大表里展开的桶。",
+        en: "SCAN during a rehash: the reverse-binary cursor (0, 4, 2, 6, 1, 5, 3, 7 for 8 buckets) visits a bucket of the small table, then its expansions in the big one.",
         config: Some("activerehashing: false\n"),
-        script: "fill 9\nscan 0 count 3\nscan 8 count 3\nscan 4 count 3\nscan 12 count 3\nscan 2 count 3",
+        script: "fill 9\nscan 0 count 1\nscan 4 count 1\nscan 2 count 1\nscan 6 count 1\nscan 1 count 1\nscan 5 count 1\nscan 3 count 1\nscan 7 count 1",
     },
     Preset {
         name: "reseed",
