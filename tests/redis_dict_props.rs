@@ -159,13 +159,18 @@ proptest! {
             if c.is_empty() { run += 1; longest = longest.max(run); } else { run = 0; }
         }
         srv.set(b"trigger", b"v");
-        prop_assert!(srv.db.is_rehashing());
-        prop_assert_eq!(srv.db.table_size(1), size * 2);
+        // The trigger's own step may already finish a tiny rehash (one bucket).
+        if srv.db.is_rehashing() {
+            prop_assert_eq!(srv.db.table_size(1), size * 2);
+        } else {
+            prop_assert_eq!(nonempty, 1);
+        }
         let mut gets = 0;
         while srv.db.is_rehashing() {
             srv.get(b"k0");
             gets += 1;
         }
+        prop_assert_eq!(srv.db.table_size(0), size * 2);
         // The trigger SET already did one step (its removeExpire lookup).
         if longest < 10 {
             prop_assert_eq!(gets + 1, nonempty);

@@ -659,6 +659,7 @@ impl<K: AsRef<[u8]> + Eq, V, O: Observer<DictEvent>> Dict<K, V, O> {
             idx += 1;
             self.rehashidx = Some(idx);
         }
+        self.debug_check();
         if self.ht[0].used == 0 {
             self.ht[0] = std::mem::take(&mut self.ht[1]);
             self.rehashidx = None;
@@ -671,6 +672,17 @@ impl<K: AsRef<[u8]> + Eq, V, O: Observer<DictEvent>> Dict<K, V, O> {
             return false;
         }
         true
+    }
+
+    /// Cheap consistency checks run in debug builds after every mutation
+    /// ([`Dict::check_invariants`] is the full, O(n) check).
+    #[inline(always)]
+    fn debug_check(&self) {
+        debug_assert_eq!(self.ht[0].used + self.ht[1].used, self.entries.len());
+        debug_assert!(self.ht[0].size() == 0 || self.ht[0].size().is_power_of_two());
+        debug_assert!(self.ht[1].size() == 0 || self.ht[1].size().is_power_of_two());
+        debug_assert_eq!(self.rehashidx.is_some(), self.ht[1].size() != 0);
+        debug_assert!(self.rehashidx.is_none_or(|r| r <= self.ht[0].size()));
     }
 
     /// `_dictRehashStep`: one step, unless rehashing is paused (a SCAN or safe
@@ -878,6 +890,7 @@ impl<K: AsRef<[u8]> + Eq, V, O: Observer<DictEvent>> Dict<K, V, O> {
         });
         self.ht[t].heads[b] = idx as u32;
         self.ht[t].used += 1;
+        self.debug_check();
         emit!(
             self.obs,
             DictEvent::Inserted {
@@ -976,6 +989,7 @@ impl<K: AsRef<[u8]> + Eq, V, O: Observer<DictEvent>> Dict<K, V, O> {
             self.relink(last, e);
         }
         let en = self.entries.swap_remove(e as usize);
+        self.debug_check();
         Some((en.key, en.value))
     }
 
@@ -1173,11 +1187,10 @@ impl<K: AsRef<[u8]> + Eq, V, O: Observer<DictEvent>> Dict<K, V, O> {
                 }
             }
         }
-        for (i, a) in self.entries.iter().enumerate() {
-            for b in &self.entries[i + 1..] {
-                if a.hash == b.hash && a.key == b.key {
-                    return Err(format!("key {} is stored twice", show_key(a.key.as_ref())));
-                }
+        let mut keys = std::collections::HashSet::with_capacity(self.entries.len());
+        for en in &self.entries {
+            if !keys.insert(en.key.as_ref()) {
+                return Err(format!("key {} is stored twice", show_key(en.key.as_ref())));
             }
         }
         Ok(())
