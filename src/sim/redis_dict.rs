@@ -2121,8 +2121,8 @@ fn narrate(ev: &DictEvent) -> (&'static str, String, String, bool) {
         ),
         E::Moved { key, from, to } => (
             "rehash.move",
-            format!("把 {key} 从 ht[0] 桶 {from} 移到 ht[1] 桶 {to} 的链表头部（新表多用一位哈希）。"),
-            format!("Move {key} from ht[0] bucket {from} to the head of ht[1] bucket {to} (the new size uses a different number of hash bits)."),
+            format!("把 {key} 从 ht[0] 桶 {from} 移到 ht[1] 桶 {to} 的链表头部（新桶号 = hash & (新大小 - 1)）。"),
+            format!("Move {key} from ht[0] bucket {from} to the head of ht[1] bucket {to} (new bucket = hash & (new size - 1))."),
             false,
         ),
         E::BucketDone { idx } => (
