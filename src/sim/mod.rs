@@ -9,6 +9,7 @@
 
 pub mod django;
 pub mod nginx_upstream;
+pub mod redis_dict;
 pub mod trace;
 
 use serde_json::Value;
@@ -90,7 +91,13 @@ pub struct SimInfo {
 
 /// Every simulation tuitor knows, by canonical name.
 pub const REGISTRY: &[SimInfo] = &[
-    // redis-dict
+    SimInfo {
+        name: "redis-dict",
+        aliases: &["rehash"],
+        about: "Redis 7.0 dict: two tables and incremental rehash, driven by real commands",
+        factory: redis_dict::factory,
+        presets: redis_dict::PRESETS,
+    },
     // redis-zset
     SimInfo {
         name: "nginx-upstream",
