@@ -102,6 +102,7 @@ const TABLE: &[(&str, &str, &str)] = &[
         "Type to search all notes",
     ),
     ("finder.none", "没有结果", "No results"),
+    ("finder.indexing", "正在建立索引……", "Indexing…"),
     ("search.prompt", "搜索本节：", "Search topic: "),
     ("help.title", "按键帮助（Esc 关闭）", "Keys (Esc to close)"),
     ("outline.title", "本篇大纲", "Outline"),

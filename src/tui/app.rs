@@ -5,6 +5,8 @@
 //! terminal size ([`layout`]), so update and view agree on pane sizes without the
 //! view writing anything back.
 
+use std::sync::Arc;
+
 use crossterm::event::{
     Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
@@ -27,12 +29,14 @@ pub const MIN_H: u16 = 10;
 pub const FINDER_LIMIT: usize = 200;
 
 /// Something that happened.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub enum Msg {
     /// A terminal event (key, mouse, resize).
     Term(Event),
     /// A signal asked us to stop (SIGTERM, SIGHUP, SIGINT).
     Stop,
+    /// The search index finished building in the background.
+    Indexed(Arc<Index>),
 }
 
 /// Which pane has the keyboard.
@@ -158,10 +162,12 @@ pub fn layout(w: u16, h: u16, focus: Focus) -> Option<Layout> {
 
 /// The whole state of the browse screen.
 pub struct App {
-    /// The notes.
-    pub lib: Library,
-    /// The search index.
-    pub index: Index,
+    /// The notes (shared with the indexing thread).
+    pub lib: Arc<Library>,
+    /// The search index (empty until [`Msg::Indexed`] arrives).
+    pub index: Arc<Index>,
+    /// Whether the index is still being built.
+    pub indexing: bool,
     /// UI language.
     pub lang: Lang,
     /// Colours.
@@ -210,18 +216,18 @@ pub struct App {
 impl App {
     /// Build the app, resuming where the user left off in `source`.
     pub fn new(
-        lib: Library,
+        lib: Arc<Library>,
         store: Store,
         source: String,
         lang: Lang,
         theme: Theme,
         keymap: Keymap,
     ) -> App {
-        let index = Index::build(&lib);
         let n = lib.topics.len();
         let mut app = App {
             expanded: vec![false; n],
-            index,
+            index: Arc::new(Index::default()),
+            indexing: true,
             lib,
             lang,
             theme,
@@ -944,6 +950,16 @@ impl App {
     /// Apply a message. Returns whether the screen needs a redraw.
     pub fn update(&mut self, msg: Msg) -> bool {
         match msg {
+            Msg::Indexed(index) => {
+                self.index = index;
+                self.indexing = false;
+                if let Mode::Finder(f) = &mut self.mode {
+                    f.hits = self.index.search(&f.query, FINDER_LIMIT);
+                    f.list = ListState::default();
+                    return true;
+                }
+                false
+            }
             Msg::Stop => {
                 self.quit = true;
                 false

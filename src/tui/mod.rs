@@ -89,8 +89,17 @@ pub struct Options {
     pub message: Option<String>,
 }
 
-/// Build the app state (no terminal needed; tests use this too).
+/// Build the app state with its search index (no terminal needed; tests use this).
 pub fn build_app(lib: Library, store: Store, opts: Options) -> App {
+    let lib = std::sync::Arc::new(lib);
+    let index = std::sync::Arc::new(crate::search::Index::build(&lib));
+    let mut app = build_app_deferred(lib, store, opts);
+    app.update(Msg::Indexed(index));
+    app
+}
+
+/// Build the app state; the search index arrives later as [`Msg::Indexed`].
+pub fn build_app_deferred(lib: std::sync::Arc<Library>, store: Store, opts: Options) -> App {
     let mut keymap = keymap::Keymap::default_map();
     let problems = keymap.apply(&opts.keys);
     let theme = theme::Theme::named(&opts.theme, theme::Theme::no_color_env());
@@ -108,13 +117,20 @@ pub fn run(lib: Library, store: Store, opts: Options) -> Result<()> {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         bail!("tuitor needs an interactive terminal; for scripts use `tuitor list`, `show` or `search`");
     }
-    let mut app = build_app(lib, store, opts);
+    let lib = std::sync::Arc::new(lib);
+    let mut app = build_app_deferred(lib.clone(), store, opts);
     install_panic_hook();
     let _guard = Guard::enter()?;
     let mut term = Terminal::new(CrosstermBackend::new(std::io::stdout()))
         .context("cannot open the terminal")?;
 
     let (tx, rx) = mpsc::channel::<Msg>();
+    // The first frame never waits for the search index.
+    let index_tx = tx.clone();
+    std::thread::spawn(move || {
+        let index = crate::search::Index::build(&lib);
+        let _ = index_tx.send(Msg::Indexed(std::sync::Arc::new(index)));
+    });
     let input_tx = tx.clone();
     std::thread::spawn(move || loop {
         match crossterm::event::read() {

@@ -343,7 +343,9 @@ fn draw_finder(app: &App, f: &mut Frame, area: Rect) {
     );
     let list_area = Rect::new(inner.x, inner.y + 1, inner.width, inner.height - 1);
     if fd.hits.is_empty() {
-        let msg = if fd.query.trim().is_empty() {
+        let msg = if app.indexing {
+            "finder.indexing"
+        } else if fd.query.trim().is_empty() {
             "finder.empty"
         } else {
             "finder.none"
