@@ -7,6 +7,7 @@
 //! Adding a simulation means writing its module, one line in [`REGISTRY`], and its
 //! content in `content/`.
 
+pub mod redis_zset;
 pub mod trace;
 
 use serde_json::Value;
@@ -89,7 +90,13 @@ pub struct SimInfo {
 /// Every simulation tuitor knows, by canonical name.
 pub const REGISTRY: &[SimInfo] = &[
     // redis-dict
-    // redis-zset
+    SimInfo {
+        name: "redis-zset",
+        aliases: &["skiplist"],
+        about: "Redis 7.0 sorted set: skiplist with spans and ranks plus a dict (ZADD, ZRANGE, ZRANGEBYSCORE, search)",
+        factory: redis_zset::factory,
+        presets: redis_zset::PRESETS,
+    },
     // nginx-upstream
     // django
     // django-orm
