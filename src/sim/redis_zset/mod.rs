@@ -386,6 +386,7 @@ pub struct NanScore;
 pub struct SortedSet<O = NoTrace> {
     zsl: SkipList<O>,
     dict: HashMap<Box<[u8]>, f64>,
+    listpack_zero: bool,
 }
 
 impl SortedSet<NoTrace> {
@@ -401,6 +402,22 @@ impl<O: Observer<ZsetEvent>> SortedSet<O> {
         SortedSet {
             zsl: SkipList::with_observer(seed, obs),
             dict: HashMap::new(),
+            listpack_zero: false,
+        }
+    }
+
+    /// Store scores as a listpack-encoded Redis set does: a listpack keeps a
+    /// score that is a whole number as an integer, so `-0` is stored as `0`
+    /// (a skiplist keeps `-0`). The INCR reply still shows the computed value.
+    pub fn set_listpack_zero(&mut self, on: bool) {
+        self.listpack_zero = on;
+    }
+
+    fn stored(&self, x: f64) -> f64 {
+        if self.listpack_zero && x == 0.0 {
+            0.0
+        } else {
+            x
         }
     }
 
@@ -470,15 +487,16 @@ impl<O: Observer<ZsetEvent>> SortedSet<O> {
                     return Ok((AddOutcome::Nop, cur));
                 }
                 if new != cur {
-                    self.zsl.update_score(cur, member, new);
+                    let keep = self.stored(new);
+                    self.zsl.update_score(cur, member, keep);
                     if let Some(v) = self.dict.get_mut(member) {
-                        *v = new;
+                        *v = keep;
                     }
                     emit!(
                         self.zsl.obs,
                         ZsetEvent::DictSet {
                             member: show(member),
-                            score: Score(new),
+                            score: Score(keep),
                         }
                     );
                     Ok((AddOutcome::Updated, new))
@@ -487,13 +505,14 @@ impl<O: Observer<ZsetEvent>> SortedSet<O> {
                 }
             }
             None if !flags.xx => {
-                self.zsl.insert(score, member);
-                self.dict.insert(member.into(), score);
+                let keep = self.stored(score);
+                self.zsl.insert(keep, member);
+                self.dict.insert(member.into(), keep);
                 emit!(
                     self.zsl.obs,
                     ZsetEvent::DictAdd {
                         member: show(member),
-                        score: Score(score),
+                        score: Score(keep),
                     }
                 );
                 Ok((AddOutcome::Added, score))

@@ -537,6 +537,7 @@ impl ZsetSession {
             let Some(z) = self.keys.get_mut(key) else {
                 break;
             };
+            z.set.set_listpack_zero(z.encoding == Encoding::Listpack);
             match z.set.add(score, member, f) {
                 Err(e) => {
                     self.flush(key);
@@ -592,7 +593,7 @@ impl ZsetSession {
         mut rt: RangeType,
         dir: Option<bool>,
     ) -> Result<Reply, CmdError> {
-        let fixed_dir = dir.is_some();
+        let mut fixed_dir = dir.is_some();
         let mut reverse = dir.unwrap_or(false);
         let (mut ws, mut offset, mut limit) = (false, 0i64, -1i64);
         let mut j = 4;
@@ -612,6 +613,7 @@ impl ZsetSession {
                 j += 2;
             } else if !fixed_dir && opt == "rev" {
                 reverse = true;
+                fixed_dir = true;
             } else if rt == RangeType::Auto && opt == "bylex" {
                 rt = RangeType::Lex;
             } else if rt == RangeType::Auto && opt == "byscore" {
