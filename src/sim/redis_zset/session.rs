@@ -21,6 +21,11 @@
 //! level) and
 //! `levels H …` (the next inserts get these heights instead of random ones).
 //!
+//! `search` replies `{"key", "target", "levels": [{"level", "advanced": [members
+//! moved onto], "stopped_by": member or null, "compared", "rank"}…] (top level
+//! first), "found": {"member", "score", "rank" (1-based, as inside the
+//! skiplist), "zrank" (0-based, as ZRANK)} or null, "comparisons"}`.
+//!
 //! Replies are RESP2 as JSON: integer → number, bulk string → string (bytes
 //! that are not UTF-8 → `{"hex": "…"}`), nil → null, array → array, status →
 //! `{"status": "OK"}`, error → `{"error": "ERR …"}`. A Redis error reply is a
