@@ -10,6 +10,7 @@
 pub mod django;
 pub mod nginx_upstream;
 pub mod redis_dict;
+pub mod redis_zset;
 pub mod trace;
 
 use serde_json::Value;
@@ -98,7 +99,13 @@ pub const REGISTRY: &[SimInfo] = &[
         factory: redis_dict::factory,
         presets: redis_dict::PRESETS,
     },
-    // redis-zset
+    SimInfo {
+        name: "redis-zset",
+        aliases: &["skiplist"],
+        about: "Redis 7.0 sorted set: skiplist with spans and ranks plus a dict (ZADD, ZRANGE, ZRANGEBYSCORE, search)",
+        factory: redis_zset::factory,
+        presets: redis_zset::PRESETS,
+    },
     SimInfo {
         name: "nginx-upstream",
         aliases: &["lb"],
