@@ -145,18 +145,18 @@ pub fn known_names() -> Vec<&'static str> {
         .collect()
 }
 
-/// The one-line text of a simulation card in a note.
+/// The one-line text of a simulation card in a note: what its preset shows (in
+/// the UI language), else what the simulation is.
 pub fn describe(s: &crate::content::SimRef, lang: crate::i18n::Lang) -> String {
     match find(&s.name) {
-        Some(info) => {
-            let preset = s
-                .preset
-                .as_deref()
-                .and_then(|p| info.presets.iter().find(|x| x.name == p))
-                .map(|p| format!(" — {}", lang.pick(p.zh, p.en)))
-                .unwrap_or_default();
-            format!("{}{}  [Enter]", info.about, preset)
-        }
+        Some(info) => s
+            .preset
+            .as_deref()
+            .and_then(|p| info.presets.iter().find(|x| x.name == p))
+            .map_or_else(
+                || info.about.to_string(),
+                |p| lang.pick(p.zh, p.en).to_string(),
+            ),
         None => match lang {
             crate::i18n::Lang::Zh => format!("模拟 {} 暂不可用", s.name),
             crate::i18n::Lang::En => format!("simulation {} is not available", s.name),
