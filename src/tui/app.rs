@@ -87,6 +87,15 @@ pub enum Mode {
     Diagnostics(ListState),
 }
 
+/// The full screens. Browse is the home screen; the others are opened from it
+/// and return to it (their state lives in their variant).
+#[derive(Debug, Default)]
+pub enum Screen {
+    /// Topic tree and note.
+    #[default]
+    Browse,
+}
+
 /// Matches of the in-topic search.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TopicMatches {
@@ -199,6 +208,8 @@ pub struct App {
     rendered_for: Option<(TopicId, usize)>,
     /// What is on top.
     pub mode: Mode,
+    /// The full screen shown (browse, or a screen opened from it).
+    pub screen: Screen,
     /// In-topic search matches.
     pub matches: Option<TopicMatches>,
     /// A line to highlight after a jump.
@@ -248,6 +259,7 @@ impl App {
             rendered: Rendered::default(),
             rendered_for: None,
             mode: Mode::Normal,
+            screen: Screen::Browse,
             matches: None,
             flash: None,
             back: Vec::new(),
@@ -861,6 +873,12 @@ impl App {
         if k.kind == KeyEventKind::Release {
             return;
         }
+        match self.screen {
+            Screen::Browse => self.browse_key(k),
+        }
+    }
+
+    fn browse_key(&mut self, k: KeyEvent) {
         let key = Key::from_event(&k);
         self.flash = None;
         if !matches!(self.mode, Mode::TopicSearch(_)) {
@@ -895,6 +913,12 @@ impl App {
     }
 
     fn mouse(&mut self, m: MouseEvent) {
+        match self.screen {
+            Screen::Browse => self.browse_mouse(m),
+        }
+    }
+
+    fn browse_mouse(&mut self, m: MouseEvent) {
         let Some(l) = self.layout() else { return };
         let inside = |r: Rect| {
             m.column >= r.x && m.column < r.x + r.width && m.row >= r.y && m.row < r.y + r.height

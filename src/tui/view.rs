@@ -11,11 +11,18 @@ use crate::i18n::{tr, trf};
 use crate::render::{self, truncate, width};
 use crate::search::Kind;
 
-use super::app::{App, Focus, Mode, MIN_H, MIN_W};
+use super::app::{App, Focus, Mode, Screen, MIN_H, MIN_W};
 use super::keymap::{Action, Ctx};
 
 /// Draw the whole screen.
 pub fn view(app: &App, f: &mut Frame) {
+    match &app.screen {
+        Screen::Browse => browse(app, f),
+    }
+}
+
+/// Draw the browse screen: tree, note, status line and overlays.
+fn browse(app: &App, f: &mut Frame) {
     let area = f.area();
     let Some(l) = app.layout() else {
         let msg = trf(
