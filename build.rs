@@ -1,5 +1,6 @@
 //! Embeds every file under `content/` into the binary, so `tuitor` works with no
-//! arguments. Generates `$OUT_DIR/embedded.rs` with a sorted list of
+//! arguments, and the simulation engines' sources, so the simulation screen can
+//! show the code that ran. Generates `$OUT_DIR/embedded.rs` with sorted lists of
 //! `(path, text)` pairs.
 
 use std::path::Path;
@@ -36,4 +37,22 @@ fn main() {
     code.push_str("];\n");
     let out = std::path::PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
     std::fs::write(out.join("embedded.rs"), code).expect("write embedded.rs");
+
+    // The simulation engines' own source, so the simulation screen can show the
+    // line that produced each event. Keys match `file!()` (`src/sim/...`).
+    let mut sources = Vec::new();
+    walk(&Path::new(&root).join("src/sim"), &mut sources);
+    sources.retain(|f| f.ends_with(".rs"));
+    sources.sort();
+    let mut code = String::new();
+    code.push_str("/// The simulation engines' source files, embedded at build time.\npub static SIM_SOURCES: &[(&str, &str)] = &[\n");
+    for f in &sources {
+        let rel = f
+            .strip_prefix(&format!("{}/", root.replace('\\', "/")))
+            .unwrap_or(f);
+        println!("cargo:rerun-if-changed={f}");
+        code.push_str(&format!("    ({rel:?}, include_str!({f:?})),\n"));
+    }
+    code.push_str("];\n");
+    std::fs::write(out.join("sim_sources.rs"), code).expect("write sim_sources.rs");
 }

@@ -121,6 +121,7 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("ctx.global", "全局", "Everywhere"),
     ("ctx.browse", "浏览", "Browsing"),
     ("ctx.list", "列表与查找", "Lists and finder"),
+    ("ctx.sim", "模拟", "Simulation"),
     ("action.quit", "退出", "Quit"),
     ("action.help", "显示帮助", "Show this help"),
     (
@@ -164,6 +165,42 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("action.expand_all", "全部展开/折叠", "Expand/collapse all"),
     ("action.cancel", "取消 / 关闭", "Cancel / close"),
     ("action.delete", "删除所选", "Delete selected"),
+    (
+        "action.next_card",
+        "选中下一个模拟卡片",
+        "Select the next simulation card",
+    ),
+    ("action.step_forward", "前进一步", "Step forward"),
+    ("action.step_back", "后退一步", "Step back"),
+    ("action.play", "播放 / 暂停", "Play / pause"),
+    ("action.faster", "加快播放", "Play faster"),
+    ("action.slower", "减慢播放", "Play slower"),
+    (
+        "action.next_mark",
+        "跳到下一个标记（重要事件或命令）",
+        "Next mark (notable event or command)",
+    ),
+    ("action.prev_mark", "跳到上一个标记", "Previous mark"),
+    ("action.reset", "从头重来", "Start over"),
+    ("action.next_preset", "下一个预设场景", "Next preset"),
+    ("action.prev_preset", "上一个预设场景", "Previous preset"),
+    ("action.reseed", "换一个随机种子", "Use another seed"),
+    (
+        "action.command",
+        "输入命令（或步数、seed N、preset 名称）",
+        "Type a command (or a step number, seed N, preset NAME)",
+    ),
+    (
+        "action.pane",
+        "切换面板（演示 / 源码 / 事件）",
+        "Switch pane (picture / source / events)",
+    ),
+    ("action.close", "返回笔记", "Back to the notes"),
+    (
+        "app.sim_error",
+        "无法打开模拟：{e}",
+        "Cannot open the simulation: {e}",
+    ),
 ];
 
 /// The string for `key` in `lang` (the key itself when missing).

@@ -145,6 +145,19 @@ pub fn known_names() -> Vec<&'static str> {
         .collect()
 }
 
+mod sources {
+    include!(concat!(env!("OUT_DIR"), "/sim_sources.rs"));
+}
+
+/// The source text of an engine file, by the path `file!()` gives
+/// (e.g. `src/sim/redis_dict.rs`).
+pub fn source(path: &str) -> Option<&'static str> {
+    sources::SIM_SOURCES
+        .iter()
+        .find(|(p, _)| *p == path)
+        .map(|(_, t)| *t)
+}
+
 /// The one-line text of a simulation card in a note: what its preset shows (in
 /// the UI language), else what the simulation is.
 pub fn describe(s: &crate::content::SimRef, lang: crate::i18n::Lang) -> String {

@@ -19,6 +19,7 @@ use crate::search::{Index, Kind};
 use crate::store::{Store, TopicKey};
 
 use super::keymap::{Action, Ctx, Key, Keymap};
+use super::sim::{Pane, SimState};
 use super::theme::Theme;
 
 /// Smallest usable terminal.
@@ -37,6 +38,8 @@ pub enum Msg {
     Stop,
     /// The search index finished building in the background.
     Indexed(Arc<Index>),
+    /// Time for the next step of a playing simulation.
+    Tick,
 }
 
 /// Which pane has the keyboard.
@@ -94,6 +97,21 @@ pub enum Screen {
     /// Topic tree and note.
     #[default]
     Browse,
+    /// A simulation opened from a card.
+    Sim(Box<SimState>),
+}
+
+impl std::fmt::Debug for SimState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "SimState({} {} at {}/{})",
+            self.info.name,
+            self.preset_name(),
+            self.pos,
+            self.steps.len()
+        )
+    }
 }
 
 /// Matches of the in-topic search.
@@ -214,6 +232,8 @@ pub struct App {
     pub matches: Option<TopicMatches>,
     /// A line to highlight after a jump.
     pub flash: Option<usize>,
+    /// The selected simulation card (index into `rendered.sims`).
+    pub card: Option<usize>,
     /// Back history.
     pub back: Vec<(TopicId, usize)>,
     /// Forward history.
@@ -262,6 +282,7 @@ impl App {
             screen: Screen::Browse,
             matches: None,
             flash: None,
+            card: None,
             back: Vec::new(),
             forward: Vec::new(),
             quit: false,
@@ -370,6 +391,7 @@ impl App {
         self.scroll = scroll;
         self.matches = None;
         self.flash = None;
+        self.card = None;
         self.reveal(t);
         self.select_in_tree(t);
         self.sync();
@@ -658,20 +680,253 @@ impl App {
         }
     }
 
-    fn open_at_cursor(&mut self) {
-        // A simulation card on screen: say what it is (the simulation screen opens it).
+    /// Simulation cards at least partly on screen.
+    fn visible_cards(&self) -> Vec<usize> {
         let top = self.scroll;
         let rows = self.layout().map_or(0, |l| l.content_rows());
-        if let Some((_, _, s)) = self
-            .rendered
-            .sims
-            .iter()
-            .find(|(a, b, _)| *b >= top && *a < top + rows)
-        {
-            self.message = Some(match crate::sim::find(&s.name) {
-                Some(_) => crate::sim::describe(s, self.lang),
-                None => trf(self.lang, "app.sim_unavailable", &[("name", &s.name)]),
-            });
+        (0..self.rendered.sims.len())
+            .filter(|&i| {
+                let (a, b, _) = &self.rendered.sims[i];
+                *b >= top && *a < top + rows
+            })
+            .collect()
+    }
+
+    fn open_at_cursor(&mut self) {
+        let visible = self.visible_cards();
+        let pick = match self.card {
+            Some(c) if visible.contains(&c) => Some(c),
+            _ => visible.first().copied(),
+        };
+        if let Some(c) = pick {
+            self.open_card(c);
+        }
+    }
+
+    fn next_card(&mut self) {
+        let n = self.rendered.sims.len();
+        if n == 0 {
+            return;
+        }
+        let next = match self.card {
+            Some(c) => (c + 1) % n,
+            None => self.visible_cards().first().copied().unwrap_or_else(|| {
+                self.rendered
+                    .sims
+                    .iter()
+                    .position(|(a, _, _)| *a >= self.scroll)
+                    .unwrap_or(0)
+            }),
+        };
+        self.card = Some(next);
+        let (a, b, _) = &self.rendered.sims[next];
+        let rows = self.layout().map_or(10, |l| l.content_rows());
+        if *a < self.scroll || *b >= self.scroll + rows {
+            self.scroll = a.saturating_sub(2);
+        }
+        self.focus = Focus::Content;
+        self.sync();
+    }
+
+    /// Open simulation card `c` of the current topic.
+    pub fn open_card(&mut self, c: usize) {
+        let Some((_, _, s)) = self.rendered.sims.get(c).cloned() else {
+            return;
+        };
+        self.card = Some(c);
+        self.open_sim(&s.name, s.preset.as_deref());
+    }
+
+    /// Open a simulation screen.
+    pub fn open_sim(&mut self, name: &str, preset: Option<&str>) {
+        match SimState::open(name, preset, 1) {
+            Ok(st) => {
+                self.screen = Screen::Sim(Box::new(st));
+                self.mode = Mode::Normal;
+            }
+            Err(e) => self.message = Some(trf(self.lang, "app.sim_error", &[("e", &e)])),
+        }
+    }
+
+    /// How long until the next playback step, while a simulation plays.
+    pub fn tick_interval(&self) -> Option<std::time::Duration> {
+        match &self.screen {
+            Screen::Sim(st) => st.tick(),
+            Screen::Browse => None,
+        }
+    }
+
+    fn sim_key(&mut self, k: KeyEvent) {
+        let key = Key::from_event(&k);
+        let size = self.size;
+        let Screen::Sim(st) = &mut self.screen else {
+            return;
+        };
+        if let Some(input) = st.input.as_mut() {
+            match k.code {
+                KeyCode::Enter => {
+                    let line = st.input.take().unwrap_or_default();
+                    if let Err(e) = st.submit(&line) {
+                        st.error = Some(e);
+                    }
+                }
+                KeyCode::Esc => st.input = None,
+                KeyCode::Backspace => {
+                    input.pop();
+                }
+                KeyCode::Char('c') if k.modifiers.contains(KeyModifiers::CONTROL) => {
+                    st.input = None
+                }
+                KeyCode::Char('u') if k.modifiers.contains(KeyModifiers::CONTROL) => input.clear(),
+                KeyCode::Char(c)
+                    if !k.modifiers.contains(KeyModifiers::CONTROL) && input.len() < 4096 =>
+                {
+                    input.push(c);
+                }
+                _ => {}
+            }
+            return;
+        }
+        st.error = None;
+        let Some(a) = self.keymap.lookup(Ctx::Sim, key) else {
+            return;
+        };
+        let Screen::Sim(st) = &mut self.screen else {
+            return;
+        };
+        let result = match a {
+            Action::StepForward => {
+                st.playing = false;
+                st.step(1);
+                Ok(())
+            }
+            Action::StepBack => {
+                st.playing = false;
+                st.step(-1);
+                Ok(())
+            }
+            Action::Play => {
+                st.toggle_play();
+                Ok(())
+            }
+            Action::Faster => {
+                st.speed = (st.speed + 1).min(super::sim::SPEEDS.len() - 1);
+                Ok(())
+            }
+            Action::Slower => {
+                st.speed = st.speed.saturating_sub(1);
+                Ok(())
+            }
+            Action::Top => {
+                st.playing = false;
+                st.seek(0);
+                Ok(())
+            }
+            Action::Bottom => {
+                st.playing = false;
+                let n = st.steps.len();
+                st.seek(n);
+                Ok(())
+            }
+            Action::NextMark => {
+                st.playing = false;
+                st.jump_mark(true);
+                Ok(())
+            }
+            Action::PrevMark => {
+                st.playing = false;
+                st.jump_mark(false);
+                Ok(())
+            }
+            Action::Reset => st.reset(),
+            Action::NextPreset => st.switch_preset(1),
+            Action::PrevPreset => st.switch_preset(-1),
+            Action::Reseed => {
+                let seed = st.seed.wrapping_add(1);
+                st.reseed(seed)
+            }
+            Action::Command => {
+                st.playing = false;
+                st.input = Some(String::new());
+                Ok(())
+            }
+            Action::Pane => {
+                st.pane = match st.pane {
+                    Pane::Visual => Pane::Source,
+                    Pane::Source => Pane::Log,
+                    Pane::Log => Pane::Visual,
+                };
+                Ok(())
+            }
+            Action::Up | Action::Down => {
+                let rows = super::sim::view::layout(size.0, size.1, st.pane)
+                    .map_or(10, |l| l.log.height.saturating_sub(2) as usize);
+                let start = super::sim::view::log_start(st, rows);
+                let d: isize = if a == Action::Up { -1 } else { 1 };
+                st.log_offset = Some(
+                    start
+                        .saturating_add_signed(d)
+                        .min(st.steps.len().saturating_sub(1)),
+                );
+                Ok(())
+            }
+            Action::Close => {
+                self.screen = Screen::Browse;
+                self.sync();
+                Ok(())
+            }
+            Action::Quit => {
+                self.quit = true;
+                Ok(())
+            }
+            _ => Ok(()),
+        };
+        if let (Err(e), Screen::Sim(st)) = (result, &mut self.screen) {
+            st.error = Some(e);
+        }
+    }
+
+    fn sim_mouse(&mut self, m: MouseEvent) {
+        let size = self.size;
+        let Screen::Sim(st) = &mut self.screen else {
+            return;
+        };
+        let Some(l) = super::sim::view::layout(size.0, size.1, st.pane) else {
+            return;
+        };
+        let inside = |r: Rect| {
+            m.column >= r.x && m.column < r.x + r.width && m.row >= r.y && m.row < r.y + r.height
+        };
+        match m.kind {
+            MouseEventKind::Down(MouseButton::Left) if inside(l.timeline) => {
+                if let Some(k) = super::sim::view::step_at(st, l.timeline, m.column) {
+                    st.playing = false;
+                    st.seek(k);
+                }
+            }
+            MouseEventKind::ScrollUp | MouseEventKind::ScrollDown if inside(l.log) => {
+                let rows = l.log.height.saturating_sub(2) as usize;
+                let start = super::sim::view::log_start(st, rows);
+                let d: isize = if m.kind == MouseEventKind::ScrollUp {
+                    -3
+                } else {
+                    3
+                };
+                st.log_offset = Some(
+                    start
+                        .saturating_add_signed(d)
+                        .min(st.steps.len().saturating_sub(1)),
+                );
+            }
+            MouseEventKind::ScrollUp => {
+                st.playing = false;
+                st.step(-1);
+            }
+            MouseEventKind::ScrollDown => {
+                st.playing = false;
+                st.step(1);
+            }
+            _ => {}
         }
     }
 
@@ -794,8 +1049,10 @@ impl App {
                 self.matches = None;
                 self.flash = None;
                 self.message = None;
+                self.card = None;
             }
-            Action::Delete => {}
+            Action::NextCard => self.next_card(),
+            _ => {}
         }
     }
 
@@ -875,6 +1132,7 @@ impl App {
         }
         match self.screen {
             Screen::Browse => self.browse_key(k),
+            Screen::Sim(_) => self.sim_key(k),
         }
     }
 
@@ -915,6 +1173,7 @@ impl App {
     fn mouse(&mut self, m: MouseEvent) {
         match self.screen {
             Screen::Browse => self.browse_mouse(m),
+            Screen::Sim(_) => self.sim_mouse(m),
         }
     }
 
@@ -964,7 +1223,17 @@ impl App {
                     }
                 } else if inside(l.content) {
                     self.focus = Focus::Content;
-                    self.sync();
+                    let line = self.scroll + (m.row.saturating_sub(l.content.y + 1)) as usize;
+                    let hit = self
+                        .rendered
+                        .sims
+                        .iter()
+                        .position(|(a, b, _)| line >= *a && line <= *b);
+                    if let Some(c) = hit {
+                        self.open_card(c);
+                    } else {
+                        self.sync();
+                    }
                 }
             }
             _ => {}
@@ -984,6 +1253,13 @@ impl App {
                 }
                 false
             }
+            Msg::Tick => match &mut self.screen {
+                Screen::Sim(st) if st.playing => {
+                    st.on_tick();
+                    true
+                }
+                _ => false,
+            },
             Msg::Stop => {
                 self.quit = true;
                 false

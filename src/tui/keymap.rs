@@ -20,6 +20,8 @@ pub enum Ctx {
     Browse,
     /// Overlays with a list: finder, outline, bookmarks, help, problems.
     List,
+    /// The simulation screen.
+    Sim,
 }
 
 impl Ctx {
@@ -28,6 +30,7 @@ impl Ctx {
             "global" => Some(Ctx::Global),
             "browse" => Some(Ctx::Browse),
             "list" => Some(Ctx::List),
+            "sim" => Some(Ctx::Sim),
             _ => None,
         }
     }
@@ -37,6 +40,7 @@ impl Ctx {
             Ctx::Global => "ctx.global",
             Ctx::Browse => "ctx.browse",
             Ctx::List => "ctx.list",
+            Ctx::Sim => "ctx.sim",
         }
     }
 }
@@ -75,6 +79,21 @@ pub enum Action {
     ExpandAll,
     Cancel,
     Delete,
+    NextCard,
+    StepForward,
+    StepBack,
+    Play,
+    Faster,
+    Slower,
+    NextMark,
+    PrevMark,
+    Reset,
+    NextPreset,
+    PrevPreset,
+    Reseed,
+    Command,
+    Pane,
+    Close,
 }
 
 impl Action {
@@ -254,7 +273,7 @@ impl Keymap {
         for (ctx_name, actions) in overrides {
             let Some(ctx) = Ctx::parse(ctx_name) else {
                 problems.push(format!(
-                    "unknown key context {ctx_name:?} (use global, browse or list)"
+                    "unknown key context {ctx_name:?} (use global, browse, list or sim)"
                 ));
                 continue;
             };

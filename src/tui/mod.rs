@@ -8,6 +8,7 @@
 
 pub mod app;
 pub mod keymap;
+pub mod sim;
 pub mod theme;
 pub mod view;
 
@@ -168,7 +169,19 @@ pub fn run(lib: Library, store: Store, opts: Options) -> Result<()> {
     let panic_key = std::env::var("TUITOR_TEST_PANIC_KEY")
         .ok()
         .and_then(|k| k.chars().next());
-    while let Ok(msg) = rx.recv() {
+    loop {
+        // Block while idle; while a simulation plays, wake up for its next step.
+        let msg = match app.tick_interval() {
+            Some(d) => match rx.recv_timeout(d) {
+                Ok(m) => m,
+                Err(mpsc::RecvTimeoutError::Timeout) => Msg::Tick,
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            },
+            None => match rx.recv() {
+                Ok(m) => m,
+                Err(_) => break,
+            },
+        };
         if let (Some(k), Msg::Term(crossterm::event::Event::Key(e))) = (panic_key, &msg) {
             if e.code == crossterm::event::KeyCode::Char(k) {
                 panic!("test panic requested with TUITOR_TEST_PANIC_KEY");

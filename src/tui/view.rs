@@ -18,6 +18,7 @@ use super::keymap::{Action, Ctx};
 pub fn view(app: &App, f: &mut Frame) {
     match &app.screen {
         Screen::Browse => browse(app, f),
+        Screen::Sim(st) => super::sim::view::draw(st, &app.theme, app.lang, f),
     }
 }
 
@@ -157,7 +158,11 @@ fn styled_line(app: &App, idx: usize, line: &render::Line) -> Line<'static> {
                 .collect()
         })
         .unwrap_or_default();
-    let flash = app.flash == Some(idx);
+    let flash = app.flash == Some(idx)
+        || app
+            .card
+            .and_then(|c| app.rendered.sims.get(c))
+            .is_some_and(|(a, b, _)| idx >= *a && idx <= *b);
     let mut spans = Vec::new();
     let mut pos = 0usize;
     for s in &line.spans {

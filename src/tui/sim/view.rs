@@ -1,0 +1,407 @@
+//! Drawing the simulation screen: picture, source, event log, narration and
+//! timeline. The layout is a pure function of the terminal size ([`layout`]), so
+//! mouse clicks map to the same rectangles that were drawn.
+
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::Frame;
+
+use crate::i18n::{tr, Lang};
+use crate::render::{self, truncate, width};
+
+use super::super::theme::Theme;
+use super::{Pane, SimState, SPEEDS};
+
+/// Where each part of the screen goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SimLayout {
+    /// The title line.
+    pub title: Rect,
+    /// The picture (zero width when another pane is shown instead).
+    pub visual: Rect,
+    /// The source pane (zero width when hidden).
+    pub source: Rect,
+    /// The event log (zero width when hidden).
+    pub log: Rect,
+    /// The narration of the current step.
+    pub narration: Rect,
+    /// The timeline bar.
+    pub timeline: Rect,
+    /// Keys, input line or error.
+    pub status: Rect,
+}
+
+/// Compute the layout; `None` when the terminal is too small.
+pub fn layout(w: u16, h: u16, pane: Pane) -> Option<SimLayout> {
+    if w < 40 || h < 12 {
+        return None;
+    }
+    let title = Rect::new(0, 0, w, 1);
+    let status = Rect::new(0, h - 1, w, 1);
+    let timeline = Rect::new(0, h - 2, w, 1);
+    let narr_h = if h >= 30 { 4 } else { 3 };
+    let narration = Rect::new(0, h - 2 - narr_h, w, narr_h);
+    let body_h = h - 3 - narr_h;
+    let body = Rect::new(0, 1, w, body_h);
+    let zero = Rect::new(0, 1, 0, body_h);
+    if w >= 110 {
+        let vw = w * 11 / 20;
+        let rw = w - vw;
+        let src_h = body_h / 2;
+        Some(SimLayout {
+            title,
+            visual: Rect::new(0, 1, vw, body_h),
+            source: Rect::new(vw, 1, rw, src_h),
+            log: Rect::new(vw, 1 + src_h, rw, body_h - src_h),
+            narration,
+            timeline,
+            status,
+        })
+    } else {
+        let (visual, source, log) = match pane {
+            Pane::Visual => (body, zero, zero),
+            Pane::Source => (zero, body, zero),
+            Pane::Log => (zero, zero, body),
+        };
+        Some(SimLayout {
+            title,
+            visual,
+            source,
+            log,
+            narration,
+            timeline,
+            status,
+        })
+    }
+}
+
+fn pane_block(theme: &Theme, title: String, focused: bool) -> Block<'static> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.get(if focused { "pane_focus" } else { "pane" }))
+        .title(Span::styled(title, theme.get("title")))
+}
+
+/// Draw the simulation screen.
+pub fn draw(st: &SimState, theme: &Theme, lang: Lang, f: &mut Frame) {
+    let area = f.area();
+    let Some(l) = layout(area.width, area.height, st.pane) else {
+        let msg = lang.pick(
+            "终端太小，无法显示模拟（至少 40×12）",
+            "Terminal too small for the simulation (need 40×12)",
+        );
+        let lines = render::wrap(
+            &[(msg.to_string(), render::Look::of(render::Role::Body))],
+            area.width as usize,
+            &[],
+            &[],
+        );
+        for (i, line) in lines.iter().enumerate().take(area.height as usize) {
+            f.buffer_mut().set_stringn(
+                0,
+                i as u16,
+                line.text(),
+                area.width as usize,
+                Style::default(),
+            );
+        }
+        return;
+    };
+    draw_title(st, theme, lang, f, l.title);
+    if l.visual.width > 0 {
+        let title = format!(" {} ", lang.pick("演示", "Picture"));
+        let block = pane_block(theme, title, st.pane == Pane::Visual);
+        let inner = block.inner(l.visual);
+        f.render_widget(block, l.visual);
+        let mut lines = st
+            .visual
+            .lines(theme, lang, inner.width as usize, inner.height as usize);
+        if st.pos == 0 {
+            lines.insert(
+                0,
+                Line::from(Span::styled(
+                    lang.pick(
+                        "（第 0 步：按 → 或 l 前进，空格播放）",
+                        "(step 0: press → or l to step, Space to play)",
+                    )
+                    .to_string(),
+                    theme.get("dim"),
+                )),
+            );
+        }
+        f.render_widget(Paragraph::new(lines), inner);
+    }
+    if l.source.width > 0 {
+        draw_source(st, theme, lang, f, l.source);
+    }
+    if l.log.width > 0 {
+        draw_log(st, theme, lang, f, l.log);
+    }
+    draw_narration(st, theme, lang, f, l.narration);
+    draw_timeline(st, theme, f, l.timeline);
+    draw_status(st, theme, lang, f, l.status);
+}
+
+fn draw_title(st: &SimState, theme: &Theme, lang: Lang, f: &mut Frame, r: Rect) {
+    let left = format!(
+        " ▶ {} · {} · seed {} ",
+        st.info.name,
+        st.preset_name(),
+        st.seed
+    );
+    let about = st.preset_about(lang);
+    let w = r.width as usize;
+    let left = truncate(&left, w);
+    let about = truncate(about, w.saturating_sub(width(&left)));
+    let line = Line::from(vec![
+        Span::styled(left, theme.get("sim")),
+        Span::styled(about, theme.get("dim")),
+    ]);
+    f.render_widget(Paragraph::new(line), r);
+}
+
+fn draw_source(st: &SimState, theme: &Theme, lang: Lang, f: &mut Frame, r: Rect) {
+    let cur = st.current();
+    let title = match cur {
+        Some(s) => format!(" {}:{} ", s.loc.file, s.loc.line),
+        None => format!(" {} ", lang.pick("源码", "Source")),
+    };
+    let block = pane_block(
+        theme,
+        truncate(&title, r.width.saturating_sub(4) as usize),
+        st.pane == Pane::Source,
+    );
+    let inner = block.inner(r);
+    f.render_widget(block, r);
+    let Some(step) = cur else {
+        f.render_widget(
+            Paragraph::new(lang.pick(
+                "每一步都会在这里显示产生它的那行 Rust 代码。",
+                "Each step shows the line of Rust that produced it here.",
+            ))
+            .style(theme.get("dim")),
+            inner,
+        );
+        return;
+    };
+    let Some(text) = crate::sim::source(step.loc.file) else {
+        f.render_widget(Paragraph::new(step.loc.file).style(theme.get("dim")), inner);
+        return;
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    let target = (step.loc.line as usize).saturating_sub(1);
+    let h = inner.height as usize;
+    let start = target
+        .saturating_sub(h / 2)
+        .min(lines.len().saturating_sub(h));
+    let w = inner.width as usize;
+    let out: Vec<Line> = lines
+        .iter()
+        .enumerate()
+        .skip(start)
+        .take(h)
+        .map(|(i, l)| {
+            let num = format!("{:>5} ", i + 1);
+            let code = truncate(&crate::content::sanitize::cleaned(l), w.saturating_sub(6));
+            if i == target {
+                let pad = w.saturating_sub(width(&num) + width(&code));
+                Line::from(vec![
+                    Span::styled(num, theme.get("match_current")),
+                    Span::styled(format!("{code}{}", " ".repeat(pad)), theme.get("match")),
+                ])
+            } else {
+                Line::from(vec![
+                    Span::styled(num, theme.get("dim")),
+                    Span::styled(code, theme.get("code")),
+                ])
+            }
+        })
+        .collect();
+    f.render_widget(Paragraph::new(out), inner);
+}
+
+/// The first log row shown for a log pane of `rows` rows.
+pub fn log_start(st: &SimState, rows: usize) -> usize {
+    match st.log_offset {
+        Some(o) => o.min(st.steps.len().saturating_sub(1)),
+        None => st
+            .pos
+            .saturating_sub(rows.saturating_sub(rows / 3))
+            .min(st.steps.len().saturating_sub(rows.max(1))),
+    }
+}
+
+fn draw_log(st: &SimState, theme: &Theme, lang: Lang, f: &mut Frame, r: Rect) {
+    let title = format!(" {} ", lang.pick("事件记录", "Event log"));
+    let block = pane_block(theme, title, st.pane == Pane::Log);
+    let inner = block.inner(r);
+    f.render_widget(block, r);
+    let rows = inner.height as usize;
+    let start = log_start(st, rows);
+    let w = inner.width as usize;
+    let mut out = Vec::new();
+    for i in start..st.steps.len().min(start + rows) {
+        let s = &st.steps[i];
+        let first_of_cmd = i == 0 || st.step_cmd[i] != st.step_cmd[i - 1];
+        let mark = if s.notable {
+            "★"
+        } else if first_of_cmd {
+            "›"
+        } else {
+            " "
+        };
+        let text = format!("{:>4} {mark} {}", i + 1, lang.pick(&s.zh, &s.en));
+        let text = truncate(&crate::content::sanitize::cleaned(&text), w);
+        let style = if i + 1 == st.pos {
+            theme.get("selected")
+        } else if i + 1 > st.pos {
+            theme.get("dim")
+        } else if s.notable {
+            theme.get("warning")
+        } else {
+            Style::default()
+        };
+        out.push(Line::from(Span::styled(text, style)));
+    }
+    f.render_widget(Paragraph::new(out), inner);
+}
+
+fn draw_narration(st: &SimState, theme: &Theme, lang: Lang, f: &mut Frame, r: Rect) {
+    let block = Block::default()
+        .borders(Borders::TOP)
+        .border_style(theme.get("pane"));
+    let inner = block.inner(r);
+    f.render_widget(block, r);
+    let text = match st.current() {
+        Some(s) => {
+            let cmd = st
+                .commands
+                .get(st.step_cmd[st.pos - 1])
+                .cloned()
+                .unwrap_or_default();
+            format!("› {}  ·  {}", cmd, lang.pick(&s.zh, &s.en))
+        }
+        None => st.preset_about(lang).to_string(),
+    };
+    let text = crate::content::sanitize::cleaned(&text);
+    let lines = render::wrap(
+        &[(text, render::Look::of(render::Role::Body))],
+        inner.width as usize,
+        &[],
+        &[],
+    );
+    let out: Vec<Line> = lines
+        .iter()
+        .take(inner.height as usize)
+        .map(|l| {
+            Line::from(Span::styled(
+                l.text(),
+                if st.current().is_some_and(|s| s.notable) {
+                    theme.get("warning")
+                } else {
+                    Style::default()
+                },
+            ))
+        })
+        .collect();
+    f.render_widget(Paragraph::new(out), inner);
+}
+
+/// The columns of the timeline bar: `(first column, width)`.
+pub fn timeline_bar(r: Rect) -> (u16, u16) {
+    let label = 16u16.min(r.width / 3);
+    (r.x + label, r.width.saturating_sub(label + 1))
+}
+
+/// The step a click at column `x` on the timeline means.
+pub fn step_at(st: &SimState, r: Rect, x: u16) -> Option<usize> {
+    let (x0, bw) = timeline_bar(r);
+    if bw == 0 || x < x0 || x >= x0 + bw {
+        return None;
+    }
+    let n = st.steps.len();
+    Some(((x - x0) as usize * n + (bw as usize - 1)) / (bw as usize).max(1)).map(|k| k.min(n))
+}
+
+fn draw_timeline(st: &SimState, theme: &Theme, f: &mut Frame, r: Rect) {
+    let (x0, bw) = timeline_bar(r);
+    let n = st.steps.len();
+    let label = format!(" {} / {}", st.pos, n);
+    f.render_widget(
+        Paragraph::new(truncate(&label, (x0 - r.x) as usize)).style(theme.get("title")),
+        Rect::new(r.x, r.y, x0 - r.x, 1),
+    );
+    if bw == 0 {
+        return;
+    }
+    let cols = bw as usize;
+    let mut cells: Vec<(char, Style)> = vec![('─', theme.get("dim")); cols];
+    let col_of = |k: usize| {
+        if n == 0 {
+            0
+        } else {
+            (k * (cols - 1)) / n.max(1)
+        }
+    };
+    for (i, s) in st.steps.iter().enumerate() {
+        if s.notable {
+            cells[col_of(i + 1)] = ('◆', theme.get("warning"));
+        }
+    }
+    for c in cells.iter_mut().take(col_of(st.pos)) {
+        if c.0 == '─' {
+            *c = ('━', theme.get("sim"));
+        }
+    }
+    cells[col_of(st.pos)] = ('▲', theme.get("match_current"));
+    let spans: Vec<Span> = cells
+        .into_iter()
+        .map(|(c, s)| Span::styled(c.to_string(), s))
+        .collect();
+    f.render_widget(Paragraph::new(Line::from(spans)), Rect::new(x0, r.y, bw, 1));
+}
+
+fn draw_status(st: &SimState, theme: &Theme, lang: Lang, f: &mut Frame, r: Rect) {
+    let w = r.width as usize;
+    let (text, style) = if let Some(input) = &st.input {
+        (format!(" :{input}▏"), theme.get("status_key"))
+    } else if let Some(e) = &st.error {
+        (
+            format!(" ✗ {}", crate::content::sanitize::cleaned(e)),
+            theme.get("error"),
+        )
+    } else {
+        let play = if st.playing {
+            lang.pick("暂停", "pause")
+        } else {
+            lang.pick("播放", "play")
+        };
+        let speed = SPEEDS[st.speed.min(SPEEDS.len() - 1)];
+        (
+            format!(
+                " ←→ {}  {} {play} ({speed}ms, +/-)  g/G  n/N {}  : {}  p {}  s {}  r {}  Tab {}  Esc {}",
+                lang.pick("单步", "step"),
+                lang.pick("空格", "Space"),
+                lang.pick("标记", "marks"),
+                lang.pick("命令", "command"),
+                lang.pick("预设", "preset"),
+                lang.pick("种子", "seed"),
+                lang.pick("重来", "reset"),
+                lang.pick("面板", "pane"),
+                tr(lang, "action.back"),
+            ),
+            theme.get("status"),
+        )
+    };
+    let text = truncate(&text, w);
+    let pad = w.saturating_sub(width(&text));
+    f.render_widget(
+        Paragraph::new(Line::from(Span::styled(
+            format!("{text}{}", " ".repeat(pad)),
+            style,
+        ))),
+        r,
+    );
+}
