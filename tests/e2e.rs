@@ -344,3 +344,161 @@ fn tiny_and_huge_terminals_never_panic() {
         s.assert_restored();
     }
 }
+
+/// The `k / n` counter on the simulation timeline.
+fn timeline(screen: &str) -> Option<(usize, usize)> {
+    screen.lines().find_map(|l| {
+        let t = l.trim_start();
+        let (a, rest) = t.split_once(" / ")?;
+        let b: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+        Some((a.trim().parse().ok()?, b.parse().ok()?))
+    })
+}
+
+#[test]
+fn seed_dict_section_simulation_steps_through_a_rehash() {
+    let Some(seed) = common::seed_note() else {
+        return;
+    };
+    let mut s = Session::start(&["--notes", seed.to_str().unwrap()], 120, 40, &[]);
+    s.wait_for("教发项目总结");
+    s.send("f");
+    s.send("zidian");
+    s.wait_for("4.5 字典");
+    s.send("\r");
+    s.wait_for("4. Redis › 4.5 字典");
+    s.send("c"); // select the simulation card
+    s.send("\r");
+    s.wait_for("▶ redis-dict");
+    // step until the rehash starts
+    let mut screen = s.screen();
+    for _ in 0..200 {
+        if screen.contains("正在 rehash") {
+            break;
+        }
+        s.send("l");
+        screen = s.screen();
+    }
+    assert!(screen.contains("正在 rehash"), "{screen}");
+    assert!(
+        screen.contains("ht[0]") && screen.contains("ht[1]"),
+        "both tables:\n{screen}"
+    );
+    assert!(
+        screen.contains("rehashidx = 0") || screen.contains("rehashidx = 1"),
+        "{screen}"
+    );
+    let (k, n) = timeline(&screen).expect("timeline");
+    // one step back
+    s.send("h");
+    let back = s.wait_for(&format!(" {} / {n}", k - 1));
+    assert!(back.contains(&format!("{} / {n}", k - 1)));
+    // play to the end, fast
+    for _ in 0..5 {
+        s.send("+");
+    }
+    s.send(" ");
+    let end = s.wait_for(&format!(" {n} / {n}"));
+    assert!(end.contains("没有在 rehash"), "{end}");
+    s.send("\x1b");
+    s.wait_for("4.5 字典");
+    s.send("q");
+    s.wait_exit();
+    s.assert_restored();
+}
+
+#[test]
+fn upstream_simulation_reqs_7_with_weights_5_1_1() {
+    let mut s = Session::start(
+        &["--notes", &fixtures()],
+        120,
+        40,
+        &[("LANG", "en_US.UTF-8")],
+    );
+    s.wait_for("Topics");
+    s.send("f");
+    s.send("fuzai");
+    s.wait_for("§ 负载均衡");
+    s.send("\r");
+    s.send("c");
+    s.send("\r");
+    s.wait_for("▶ nginx-upstream · swrr-5-1-1");
+    s.send(":");
+    s.send("reqs 7");
+    s.send("\r");
+    let screen = s.wait_for("distribution of requests: 21");
+    let stream = screen
+        .lines()
+        .skip_while(|l| !l.contains("requests (oldest → newest):"))
+        .nth(1)
+        .unwrap_or_default()
+        .to_string();
+    // three SWRR cycles of 7: the preset's 14 requests and the 7 just typed
+    assert!(
+        stream.contains("│a a b a c a a a a b a c a a a a b a c a a "),
+        "{stream}\n{screen}"
+    );
+    // a bad command shows an error and changes nothing
+    s.send(":");
+    s.send("down nosuch");
+    s.send("\r");
+    let screen = s.wait_for("✗");
+    assert!(screen.contains("distribution of requests: 21"), "{screen}");
+    s.send("q");
+    s.wait_for("Topics");
+    s.send("q");
+    s.wait_exit();
+    s.assert_restored();
+}
+
+#[test]
+fn django_short_circuit_passes_back_through_outer_middleware_only() {
+    let Some(seed) = common::seed_note() else {
+        return;
+    };
+    let mut s = Session::start(
+        &["--notes", seed.to_str().unwrap()],
+        120,
+        40,
+        &[("LANG", "en_US.UTF-8")],
+    );
+    s.wait_for("教发项目总结");
+    s.send("f");
+    s.send("shengmingzhouqi");
+    s.wait_for("2.3 Django 请求的生命周期");
+    s.send("\r");
+    s.send("c");
+    s.send("\r");
+    s.wait_for("▶ django");
+    s.send(":");
+    s.send("GET /private/");
+    s.send("\r");
+    let screen = s.wait_for("GET /private/  status 403");
+    let line = |name: &str| {
+        screen
+            .lines()
+            .find(|l| l.contains(name))
+            .unwrap_or_default()
+            .to_string()
+    };
+    // Gate short-circuits: it and every layer outside it are crossed both ways…
+    for outer in ["SecurityMiddleware", "SessionMiddleware", "Timing", "Gate"] {
+        assert!(
+            line(outer).contains("→←"),
+            "{outer}: {}\n{screen}",
+            line(outer)
+        );
+    }
+    // …and nothing inside it is reached.
+    for inner in ["URL resolver", "view", "template"] {
+        let l = line(inner);
+        assert!(
+            !l.contains('→') && !l.contains('←'),
+            "{inner}: {l}\n{screen}"
+        );
+    }
+    s.send("q");
+    s.send("q");
+    s.wait_exit();
+    s.assert_restored();
+}
