@@ -245,6 +245,35 @@ pub fn wrap(runs: &[(String, Look)], width: usize, first: &[Span], rest: &[Span]
     lines
 }
 
+/// Break `text` into lines of at most `width` columns (after `prefix`) exactly
+/// where it runs out, keeping every space: for code, where indentation matters.
+pub fn wrap_hard(text: &str, look: Look, width: usize, prefix: &[Span]) -> Vec<Line> {
+    let pw = prefix_width(prefix);
+    let avail = width.saturating_sub(pw).max(2);
+    let mut lines = Vec::new();
+    let mut cur = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let cw = c.width().unwrap_or(0);
+        if used + cw > avail && !cur.is_empty() {
+            let mut l = Line {
+                spans: prefix.to_vec(),
+            };
+            l.push(&std::mem::take(&mut cur), look);
+            lines.push(l);
+            used = 0;
+        }
+        cur.push(c);
+        used += cw;
+    }
+    let mut l = Line {
+        spans: prefix.to_vec(),
+    };
+    l.push(&cur, look);
+    lines.push(l);
+    lines
+}
+
 fn prefix_width(p: &[Span]) -> usize {
     p.iter().map(|s| s.text.width()).sum()
 }
@@ -363,12 +392,7 @@ fn render_block(cx: &mut Ctx<'_>, b: &Block, first: &[Span], rest: &[Span]) {
             let bar = span("│ ", Role::CodeFrame);
             let pre = prefixed(rest, bar);
             for code_line in text.split('\n') {
-                let ls = wrap(
-                    &[(code_line.to_string(), Look::of(Role::Code))],
-                    cx.width,
-                    &pre,
-                    &pre,
-                );
+                let ls = wrap_hard(code_line, Look::of(Role::Code), cx.width, &pre);
                 cx.out.lines.extend(ls);
             }
             let mut l = Line {
@@ -430,15 +454,18 @@ fn render_sim_card(cx: &mut Ctx<'_>, s: &SimRef, first: &[Span], rest: &[Span]) 
         look,
     );
     cx.out.lines.push(top);
-    let about = truncate(&(cx.sim_about)(s), inner.saturating_sub(2));
-    let mut mid = Line {
-        spans: rest.to_vec(),
-    };
-    mid.push(
-        &format!("│ {} │", pad(&about, inner.saturating_sub(2), Align::Left)),
-        look,
-    );
-    cx.out.lines.push(mid);
+    // The card's text: one line, or two (description and live preview).
+    for text in (cx.sim_about)(s).split('\n').take(2) {
+        let about = truncate(text, inner.saturating_sub(2));
+        let mut mid = Line {
+            spans: rest.to_vec(),
+        };
+        mid.push(
+            &format!("│ {} │", pad(&about, inner.saturating_sub(2), Align::Left)),
+            look,
+        );
+        cx.out.lines.push(mid);
+    }
     let mut bot = Line {
         spans: rest.to_vec(),
     };
@@ -691,6 +718,17 @@ mod tests {
         assert!(lines.contains(&"1. 一".to_string()), "{lines:?}");
         assert!(lines.contains(&"   • 二".to_string()));
         assert!(lines.contains(&"2. 三".to_string()));
+    }
+
+    #[test]
+    fn code_keeps_its_indentation_and_breaks_exactly() {
+        let l = lib("# t\n\n```nginx\nupstream b {\n    server a weight=5;\n}\n```\n");
+        let lines = text(&l, 0, 20);
+        assert!(
+            lines.contains(&"│     server a weigh".to_string()),
+            "{lines:?}"
+        );
+        assert!(lines.contains(&"│ t=5;".to_string()), "{lines:?}");
     }
 
     #[test]

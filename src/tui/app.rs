@@ -40,6 +40,8 @@ pub enum Msg {
     Indexed(Arc<Index>),
     /// Time for the next step of a playing simulation.
     Tick,
+    /// Live previews of the simulation cards, computed in the background.
+    Previews(Arc<super::sim::Previews>),
 }
 
 /// Which pane has the keyboard.
@@ -234,6 +236,8 @@ pub struct App {
     pub flash: Option<usize>,
     /// The selected simulation card (index into `rendered.sims`).
     pub card: Option<usize>,
+    /// Live previews of simulation cards (empty until computed).
+    pub previews: Arc<super::sim::Previews>,
     /// Back history.
     pub back: Vec<(TopicId, usize)>,
     /// Forward history.
@@ -283,6 +287,7 @@ impl App {
             matches: None,
             flash: None,
             card: None,
+            previews: Arc::default(),
             back: Vec::new(),
             forward: Vec::new(),
             quit: false,
@@ -350,8 +355,13 @@ impl App {
             let width = l.content_cols().max(20);
             if self.rendered_for != Some((t, width)) {
                 let lang = self.lang;
+                let previews = self.previews.clone();
                 self.rendered = render::render_topic(&self.lib, t, width, &|s: &SimRef| {
-                    crate::sim::describe(s, lang)
+                    let about = crate::sim::describe(s, lang);
+                    match previews.get(&(s.name.clone(), s.preset.clone())) {
+                        Some(p) => format!("{about}\n▸ {p}"),
+                        None => about,
+                    }
                 });
                 self.rendered_for = Some((t, width));
                 if let Some(m) = self.matches.take() {
@@ -1252,6 +1262,12 @@ impl App {
                     return true;
                 }
                 false
+            }
+            Msg::Previews(p) => {
+                self.previews = p;
+                self.rendered_for = None;
+                self.sync();
+                matches!(self.screen, Screen::Browse)
             }
             Msg::Tick => match &mut self.screen {
                 Screen::Sim(st) if st.playing => {

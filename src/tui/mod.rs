@@ -131,6 +131,9 @@ pub fn run(lib: Library, store: Store, opts: Options) -> Result<()> {
     std::thread::spawn(move || {
         let index = crate::search::Index::build(&lib);
         let _ = index_tx.send(Msg::Indexed(std::sync::Arc::new(index)));
+        // Then run every card's preset once for its live preview.
+        let previews = sim::previews(&lib);
+        let _ = index_tx.send(Msg::Previews(std::sync::Arc::new(previews)));
     });
     let input_tx = tx.clone();
     std::thread::spawn(move || loop {

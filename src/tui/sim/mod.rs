@@ -336,6 +336,33 @@ impl SimState {
     }
 }
 
+/// The live preview of a card: what the preset's run ends with.
+pub fn preview(name: &str, preset: Option<&str>) -> Option<String> {
+    let mut st = SimState::open(name, preset, 1).ok()?;
+    let n = st.steps.len();
+    st.seek(n);
+    Some(st.visual.summary())
+}
+
+/// Previews for every simulation card in a library, keyed by (name, preset).
+pub fn previews(lib: &crate::content::Library) -> Previews {
+    let mut out = Previews::new();
+    for t in &lib.topics {
+        for s in &t.sims {
+            let key = (s.name.clone(), s.preset.clone());
+            if let std::collections::hash_map::Entry::Vacant(slot) = out.entry(key) {
+                if let Some(p) = preview(&s.name, s.preset.as_deref()) {
+                    slot.insert(p);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Card previews by (simulation name, preset).
+pub type Previews = std::collections::HashMap<(String, Option<String>), String>;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -378,6 +405,15 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn previews_come_from_running_the_preset() {
+        let p = preview("nginx-upstream", Some("swrr-5-1-1")).unwrap();
+        assert!(p.contains("a a b a c a a"), "{p}");
+        let p = preview("redis-dict", Some("grow-from-4")).unwrap();
+        assert!(p.contains("rehashidx"), "{p}");
+        assert!(preview("nope", None).is_none());
     }
 
     #[test]

@@ -123,6 +123,49 @@ impl Visual {
         }
     }
 
+    /// A one-line summary of the state (for the live preview on note cards).
+    pub fn summary(&self) -> String {
+        match self {
+            Visual::Dict(v) => {
+                let tables: Vec<String> = v
+                    .tables
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| format!("ht[{i}] {} buckets / {} keys", t.buckets.len(), t.used))
+                    .collect();
+                format!("{} · rehashidx {}", tables.join(", "), v.rehashidx)
+            }
+            Visual::Zset(v) => v
+                .keys
+                .iter()
+                .map(|(k, l)| format!("{k}: {} members, {} levels", l.nodes.len(), l.level()))
+                .collect::<Vec<_>>()
+                .join(" · "),
+            Visual::Upstream(v) => {
+                let picks: Vec<String> = v
+                    .requests
+                    .iter()
+                    .rev()
+                    .take(12)
+                    .rev()
+                    .map(|r| r.server.clone().unwrap_or_else(|| "502".into()))
+                    .collect();
+                format!("{}: {}", v.method, picks.join(" "))
+            }
+            Visual::Lifecycle(o) => format!(
+                "{} → {} · {} SQL",
+                o.view.request.clone().unwrap_or_default(),
+                o.view.status.map(|s| s.to_string()).unwrap_or_default(),
+                o.view.query_count
+            ),
+            Visual::Orm(v) => format!(
+                "{} queries · {}",
+                v.total_queries,
+                v.querysets.keys().cloned().collect::<Vec<_>>().join(", ")
+            ),
+        }
+    }
+
     /// Lay the visual out for a pane `w` columns wide and `h` rows high.
     pub fn lines(&self, theme: &Theme, lang: Lang, w: usize, h: usize) -> Vec<Line<'static>> {
         let w = w.max(10);
