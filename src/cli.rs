@@ -100,6 +100,9 @@ pub enum Command {
         /// List the simulations and their presets.
         #[arg(long)]
         list: bool,
+        /// Open the simulation screen (step through it) instead of printing.
+        #[arg(long)]
+        tui: bool,
     },
 }
 

@@ -46,6 +46,7 @@ fn run() -> anyhow::Result<ExitCode> {
                     source: cli::source_name(&args.notes),
                     keys: config.keys,
                     message: config_problem,
+                    open_sim: None,
                 },
             )?;
             Ok(ExitCode::SUCCESS)
@@ -74,6 +75,39 @@ fn run() -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Sim {
+            name: Some(name),
+            preset,
+            seed,
+            tui: true,
+            list: false,
+            ..
+        }) => {
+            tuitor::sim::find(&name).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "unknown simulation {:?}; known: {}",
+                    tuitor::content::sanitize::cleaned(&name),
+                    tuitor::sim::known_names().join(", ")
+                )
+            })?;
+            let lib = cli::load_library(&args.notes, false);
+            let dir = tuitor::store::data_dir(args.data_dir.as_deref());
+            let store = tuitor::store::Store::open(dir.as_deref());
+            drop(out);
+            tuitor::tui::run(
+                lib,
+                store,
+                tuitor::tui::Options {
+                    lang,
+                    theme: args.theme.or(config.theme).unwrap_or_else(|| "dark".into()),
+                    source: cli::source_name(&args.notes),
+                    keys: config.keys,
+                    message: config_problem,
+                    open_sim: Some((name, preset, seed)),
+                },
+            )?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Sim {
             name,
             config: cfg,
             cmd,
@@ -82,6 +116,7 @@ fn run() -> anyhow::Result<ExitCode> {
             json,
             preset,
             list: false,
+            ..
         }) => {
             let name = name.unwrap_or_default();
             let info = tuitor::sim::find(&name);

@@ -23,6 +23,7 @@ fn app(w: u16, h: u16) -> App {
             source: "test".into(),
             keys: Default::default(),
             message: None,
+            open_sim: None,
         },
     );
     app.update(Msg::Term(Event::Resize(w, h)));

@@ -88,6 +88,8 @@ pub struct Options {
     pub keys: std::collections::BTreeMap<String, std::collections::BTreeMap<String, Vec<String>>>,
     /// A message to show at start (e.g. a config problem).
     pub message: Option<String>,
+    /// Open this simulation (name, preset, seed) instead of the notes.
+    pub open_sim: Option<(String, Option<String>, u64)>,
 }
 
 /// Build the app state with its search index (no terminal needed; tests use this).
@@ -104,7 +106,16 @@ pub fn build_app_deferred(lib: std::sync::Arc<Library>, store: Store, opts: Opti
     let mut keymap = keymap::Keymap::default_map();
     let problems = keymap.apply(&opts.keys);
     let theme = theme::Theme::named(&opts.theme, theme::Theme::no_color_env());
+    let open_sim = opts.open_sim.clone();
     let mut app = App::new(lib, store, opts.source, opts.lang, theme, keymap);
+    if let Some((name, preset, seed)) = open_sim {
+        app.open_sim(&name, preset.as_deref());
+        if let app::Screen::Sim(st) = &mut app.screen {
+            if st.seed != seed {
+                let _ = st.reseed(seed);
+            }
+        }
+    }
     if let Some(m) = opts.message {
         app.message = Some(m);
     } else if let Some(p) = problems.first() {
