@@ -21,6 +21,7 @@ fn app(lang: Lang, w: u16, h: u16) -> App {
             source: "test".into(),
             keys: Default::default(),
             message: None,
+            quiz: None,
         },
     );
     app.update(Msg::Term(Event::Resize(w, h)));

@@ -86,6 +86,9 @@ pub struct Options {
     pub shuffle: Option<u64>,
     /// At most this many never-seen cards (ignored when cramming).
     pub new_limit: usize,
+    /// The seed generated questions draw their parameters from (default: the
+    /// clock, so every session draws afresh).
+    pub seed: Option<u64>,
 }
 
 impl Default for Options {
@@ -96,6 +99,7 @@ impl Default for Options {
             cram: false,
             shuffle: None,
             new_limit: DEFAULT_NEW_LIMIT,
+            seed: None,
         }
     }
 }

@@ -154,6 +154,79 @@ pub fn compute(
     stats
 }
 
+/// A share as a whole percentage, `–` when there is none.
+pub fn percent(r: Option<f64>) -> String {
+    r.map_or_else(|| "–".into(), |r| format!("{:.0}%", r * 100.0))
+}
+
+impl Stats {
+    /// The figures as text, as `tuitor stats` prints them.
+    pub fn to_text(&self, lang: crate::i18n::Lang) -> String {
+        use crate::i18n::{tr, trf};
+        use crate::render::{truncate, width};
+        let w = self
+            .topics
+            .iter()
+            .map(|t| width(&t.topic))
+            .chain(std::iter::once(width(tr(lang, "stats.topic"))))
+            .max()
+            .unwrap_or(8)
+            .clamp(8, 48);
+        let pad = |t: &str| {
+            let t = truncate(t, w);
+            let fill = w.saturating_sub(width(&t));
+            format!("{t}{}", " ".repeat(fill))
+        };
+        let line = |name: &str,
+                    a: &dyn std::fmt::Display,
+                    b: &dyn std::fmt::Display,
+                    c: &dyn std::fmt::Display,
+                    d: &dyn std::fmt::Display| {
+            format!("{}  {a:>8} {b:>8} {c:>8} {d:>8}\n", pad(name))
+        };
+        let mut out = line(
+            tr(lang, "stats.topic"),
+            &tr(lang, "stats.new"),
+            &tr(lang, "stats.learning"),
+            &tr(lang, "stats.due"),
+            &tr(lang, "stats.mastered"),
+        );
+        for t in &self.topics {
+            out.push_str(&line(&t.topic, &t.new, &t.learning, &t.due, &t.mastered));
+        }
+        let t = &self.total;
+        out.push_str(&line(
+            tr(lang, "stats.total"),
+            &t.new,
+            &t.learning,
+            &t.due,
+            &t.mastered,
+        ));
+        out.push('\n');
+        out.push_str(&trf(
+            lang,
+            "stats.summary",
+            &[
+                ("n", &self.reviews),
+                ("r", &percent(self.retention)),
+                ("s", &self.streak),
+            ],
+        ));
+        out.push_str("\n\n");
+        out.push_str(tr(lang, "stats.per_day"));
+        out.push('\n');
+        for d in &self.days {
+            out.push_str(&format!(
+                "{}  {:>4}  {:>5}\n",
+                d.date,
+                d.reviews,
+                percent(d.retention)
+            ));
+        }
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -94,6 +94,10 @@ pub enum Screen {
     /// Topic tree and note.
     #[default]
     Browse,
+    /// A quiz session.
+    Quiz(Box<super::quiz::QuizScreen>),
+    /// Progress figures.
+    Stats(Box<super::stats::StatsScreen>),
 }
 
 /// Matches of the in-topic search.
@@ -222,6 +226,9 @@ pub struct App {
     pub message: Option<String>,
     /// Set when the app should exit.
     pub quit: bool,
+    /// A simulation scenario the quiz asked to open (see
+    /// [`App::take_sim_request`]).
+    pub sim_request: Option<crate::quiz::Scenario>,
 }
 
 impl App {
@@ -265,6 +272,7 @@ impl App {
             back: Vec::new(),
             forward: Vec::new(),
             quit: false,
+            sim_request: None,
         };
         for r in app.lib.roots().collect::<Vec<_>>() {
             app.expanded[r] = true;
@@ -678,6 +686,8 @@ impl App {
     fn action(&mut self, a: Action) {
         match a {
             Action::Quit => self.quit = true,
+            Action::Quiz => self.quiz_current_topic(),
+            Action::Stats => self.open_stats(),
             Action::Help => self.mode = Mode::Help(ListState::default()),
             Action::Finder => self.mode = Mode::Finder(Finder::default()),
             Action::Search => self.mode = Mode::TopicSearch(String::new()),
@@ -795,7 +805,14 @@ impl App {
                 self.flash = None;
                 self.message = None;
             }
-            Action::Delete => {}
+            Action::Delete
+            | Action::Reveal
+            | Action::Undo
+            | Action::Redo
+            | Action::OpenNote
+            | Action::OpenSim
+            | Action::MoveItemUp
+            | Action::MoveItemDown => {}
         }
     }
 
@@ -875,6 +892,7 @@ impl App {
         }
         match self.screen {
             Screen::Browse => self.browse_key(k),
+            Screen::Quiz(_) | Screen::Stats(_) => self.quiz_key(k),
         }
     }
 
@@ -915,6 +933,7 @@ impl App {
     fn mouse(&mut self, m: MouseEvent) {
         match self.screen {
             Screen::Browse => self.browse_mouse(m),
+            Screen::Quiz(_) | Screen::Stats(_) => {}
         }
     }
 

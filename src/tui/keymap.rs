@@ -20,6 +20,8 @@ pub enum Ctx {
     Browse,
     /// Overlays with a list: finder, outline, bookmarks, help, problems.
     List,
+    /// The quiz and stats screens.
+    Quiz,
 }
 
 impl Ctx {
@@ -28,6 +30,7 @@ impl Ctx {
             "global" => Some(Ctx::Global),
             "browse" => Some(Ctx::Browse),
             "list" => Some(Ctx::List),
+            "quiz" => Some(Ctx::Quiz),
             _ => None,
         }
     }
@@ -37,6 +40,7 @@ impl Ctx {
             Ctx::Global => "ctx.global",
             Ctx::Browse => "ctx.browse",
             Ctx::List => "ctx.list",
+            Ctx::Quiz => "ctx.quiz",
         }
     }
 }
@@ -75,6 +79,15 @@ pub enum Action {
     ExpandAll,
     Cancel,
     Delete,
+    Quiz,
+    Stats,
+    Reveal,
+    Undo,
+    Redo,
+    OpenNote,
+    OpenSim,
+    MoveItemUp,
+    MoveItemDown,
 }
 
 impl Action {
@@ -254,7 +267,7 @@ impl Keymap {
         for (ctx_name, actions) in overrides {
             let Some(ctx) = Ctx::parse(ctx_name) else {
                 problems.push(format!(
-                    "unknown key context {ctx_name:?} (use global, browse or list)"
+                    "unknown key context {ctx_name:?} (use global, browse, list or quiz)"
                 ));
                 continue;
             };

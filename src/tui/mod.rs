@@ -8,6 +8,8 @@
 
 pub mod app;
 pub mod keymap;
+pub mod quiz;
+pub mod stats;
 pub mod theme;
 pub mod view;
 
@@ -87,6 +89,8 @@ pub struct Options {
     pub keys: std::collections::BTreeMap<String, std::collections::BTreeMap<String, Vec<String>>>,
     /// A message to show at start (e.g. a config problem).
     pub message: Option<String>,
+    /// Start in a quiz session chosen like this (`tuitor quiz`).
+    pub quiz: Option<crate::quiz::schedule::Options>,
 }
 
 /// Build the app state with its search index (no terminal needed; tests use this).
@@ -104,6 +108,9 @@ pub fn build_app_deferred(lib: std::sync::Arc<Library>, store: Store, opts: Opti
     let problems = keymap.apply(&opts.keys);
     let theme = theme::Theme::named(&opts.theme, theme::Theme::no_color_env());
     let mut app = App::new(lib, store, opts.source, opts.lang, theme, keymap);
+    if let Some(q) = opts.quiz {
+        app.open_quiz(q);
+    }
     if let Some(m) = opts.message {
         app.message = Some(m);
     } else if let Some(p) = problems.first() {

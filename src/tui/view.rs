@@ -18,6 +18,8 @@ use super::keymap::{Action, Ctx};
 pub fn view(app: &App, f: &mut Frame) {
     match &app.screen {
         Screen::Browse => browse(app, f),
+        Screen::Quiz(q) => super::quiz::draw(q, app.lang, &app.theme, f),
+        Screen::Stats(s) => super::stats::draw(s, app.lang, &app.theme, f),
     }
 }
 
