@@ -240,8 +240,8 @@ const TABLE: &[(&str, &str, &str)] = &[
     ),
     (
         "quiz.grade_hint",
-        "1 重来 · 2 困难 · 3 良好 · 4 简单 · Enter {g}",
-        "1 Again · 2 Hard · 3 Good · 4 Easy · Enter {g}",
+        "1 重来 · 2 困难 · 3 良好 · 4 简单 · ⏎ {g}",
+        "1 Again · 2 Hard · 3 Good · 4 Easy · ⏎ {g}",
     ),
     ("quiz.again", "重来", "Again"),
     ("quiz.hard", "困难", "Hard"),
@@ -280,8 +280,15 @@ const TABLE: &[(&str, &str, &str)] = &[
     ),
     (
         "quiz.sim_hint",
-        "模拟场景：tuitor sim {name} --seed {seed} --cmd '{cmds}'",
-        "Scenario: tuitor sim {name} --seed {seed} --cmd '{cmds}'",
+        "模拟场景（按 s 打开）：{name}，seed {seed}",
+        "Scenario (s opens it): {name}, seed {seed}",
+    ),
+    ("quiz.sim_config", "配置：", "Config:"),
+    ("quiz.sim_cmds", "命令：{cmds}", "Commands: {cmds}"),
+    (
+        "quiz.sim_requested",
+        "打开模拟 {name}：seed {seed}，命令 {cmds}",
+        "Open simulation {name}: seed {seed}, commands {cmds}",
     ),
     (
         "quiz.no_note",

@@ -187,7 +187,8 @@ impl Card {
     }
 
     /// Whether the card matches a `--topic` filter: a case-insensitive
-    /// substring of its topic, its note's path or any heading of its section.
+    /// substring of its topic, its note's path or any heading of its section
+    /// (for generated cards also of the simulation's name or the template id).
     pub fn matches_topic(&self, filter: &str) -> bool {
         let f = filter.trim().to_lowercase();
         if f.is_empty() {
@@ -197,7 +198,7 @@ impl Card {
             .chain(std::iter::once(&self.note))
             .chain(self.section.iter())
             .any(|s| s.to_lowercase().contains(&f))
-            || matches!(&self.content, Content::Generated(t) if t.sim.contains(&f))
+            || matches!(&self.content, Content::Generated(t) if t.sim.contains(&f) || t.id.contains(&f))
     }
 }
 

@@ -692,11 +692,23 @@ pub fn draw(q: &QuizScreen, lang: Lang, theme: &Theme, f: &mut Frame) {
                             trf(
                                 lang,
                                 "quiz.sim_hint",
-                                &[
-                                    ("name", &sc.sim),
-                                    ("seed", &sc.seed),
-                                    ("cmds", &sc.commands.join("; ")),
-                                ],
+                                &[("name", &sc.sim), ("seed", &sc.seed)],
+                            ),
+                            dim,
+                        ));
+                        if let Some(c) = &sc.config {
+                            lines.push(Line::styled(
+                                format!("  {}", tr(lang, "quiz.sim_config")),
+                                dim,
+                            ));
+                            for l in c.lines() {
+                                lines.push(Line::styled(format!("    {l}"), dim));
+                            }
+                        }
+                        lines.push(Line::styled(
+                            format!(
+                                "  {}",
+                                trf(lang, "quiz.sim_cmds", &[("cmds", &sc.commands.join("; "))])
                             ),
                             dim,
                         ));
@@ -805,7 +817,7 @@ impl App {
                     Effect::OpenSim(sc) => {
                         q.message = Some(trf(
                             self.lang,
-                            "quiz.sim_hint",
+                            "quiz.sim_requested",
                             &[
                                 ("name", &sc.sim),
                                 ("seed", &sc.seed),

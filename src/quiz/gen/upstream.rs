@@ -175,11 +175,10 @@ fn consistent_answer(r: &Run) -> Result<String, String> {
         .position(|c| c.starts_with("remove "))
         .ok_or("no remove in the scenario")?;
     let mut moved = Vec::new();
-    for i in 0..cut {
+    for (i, cmd) in cmds.iter().enumerate().take(cut) {
         if servers(&r.at(i)?.reply) != servers(&r.at(cut + 1 + i)?.reply) {
             moved.push(
-                cmds[i]
-                    .split_whitespace()
+                cmd.split_whitespace()
                     .find_map(|a| a.strip_prefix("uri="))
                     .unwrap_or("")
                     .to_string(),
