@@ -32,6 +32,7 @@ fn frames(c: &mut Criterion) {
                 keys: Default::default(),
                 message: None,
                 open_sim: None,
+                quiz: None,
             },
         );
         app.update(Msg::Term(Event::Resize(200, 60)));

@@ -1,7 +1,7 @@
 //! The command line: global options, subcommands, and the headless commands.
 //!
-//! With no subcommand tuitor opens the TUI. `list`, `show`, `search`, `check`
-//! and `sim` run headless for scripts and tests. Exit status: 0 success, 1 a
+//! With no subcommand tuitor opens the TUI (`quiz` opens it in quiz mode).
+//! `list`, `show`, `search`, `check`, `sim` and `stats` run headless for scripts and tests. Exit status: 0 success, 1 a
 //! failure the command reports (a note with errors, a bad simulation command,
 //! nothing found), 2 a usage error.
 
@@ -74,6 +74,36 @@ pub enum Command {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
+    /// Open the study guide directly in quiz mode.
+    Quiz {
+        /// Only cards of this topic (a substring of a note title, a heading
+        /// or a note path; e.g. redis, 字典).
+        #[arg(long)]
+        topic: Option<String>,
+        /// At most this many cards.
+        #[arg(long)]
+        limit: Option<usize>,
+        /// Review every matching card, due or not.
+        #[arg(long)]
+        cram: bool,
+        /// Shuffle the cards.
+        #[arg(long)]
+        shuffle: bool,
+        /// At most this many new cards.
+        #[arg(long = "new", default_value_t = crate::quiz::schedule::DEFAULT_NEW_LIMIT)]
+        new_limit: usize,
+        /// Seed for shuffling and for the parameters of generated questions
+        /// (default: different every session).
+        #[arg(long)]
+        seed: Option<u64>,
+    },
+    /// Print quiz progress: per topic new / learning / due / mastered, reviews
+    /// per day, retention and streak.
+    Stats {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Run a simulation headlessly.
     Sim {
         /// The simulation (see `tuitor sim --list`).
@@ -104,6 +134,29 @@ pub enum Command {
         #[arg(long)]
         tui: bool,
     },
+}
+
+/// Print progress for `lib` from `store` (`tuitor stats`).
+pub fn stats_cmd(
+    lib: &Library,
+    store: &crate::store::Store,
+    json: bool,
+    lang: Lang,
+    out: &mut impl Write,
+) -> Result<()> {
+    if let Some(w) = &store.warning {
+        eprintln!("tuitor: {w}");
+    }
+    let deck = crate::quiz::build_deck(lib, crate::quiz::DeckOptions::default());
+    let memory = store.memories().map_err(anyhow::Error::msg)?;
+    let reviews = store.reviews().map_err(anyhow::Error::msg)?;
+    let stats = crate::quiz::stats::compute(&deck, &memory, &reviews, chrono::Utc::now());
+    if json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&stats)?)?;
+    } else {
+        write!(out, "{}", stats.to_text(lang))?;
+    }
+    Ok(())
 }
 
 /// Load the library the options ask for, reporting problems on stderr when

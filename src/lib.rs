@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod content;
 pub mod i18n;
+pub mod quiz;
 pub mod render;
 pub mod search;
 pub mod sim;

@@ -18,6 +18,44 @@ fn main() -> ExitCode {
     }
 }
 
+fn clock_seed() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() as u64)
+        .unwrap_or(0)
+}
+
+/// Open the TUI (in quiz mode when `quiz` is given).
+fn run_tui(
+    args: &Cli,
+    config: tuitor::config::Config,
+    config_problem: Option<String>,
+    lang: Lang,
+    quiz: Option<tuitor::quiz::schedule::Options>,
+    open_sim: Option<(String, Option<String>, u64)>,
+) -> anyhow::Result<()> {
+    let lib = cli::load_library(&args.notes, false);
+    let dir = tuitor::store::data_dir(args.data_dir.as_deref());
+    let store = tuitor::store::Store::open(dir.as_deref());
+    tuitor::tui::run(
+        lib,
+        store,
+        tuitor::tui::Options {
+            lang,
+            theme: args
+                .theme
+                .clone()
+                .or(config.theme)
+                .unwrap_or_else(|| "dark".into()),
+            source: cli::source_name(&args.notes),
+            keys: config.keys,
+            message: config_problem,
+            quiz,
+            open_sim,
+        },
+    )
+}
+
 fn run() -> anyhow::Result<ExitCode> {
     let args = Cli::parse();
     let (config, config_problem) = tuitor::config::load();
@@ -33,22 +71,35 @@ fn run() -> anyhow::Result<ExitCode> {
     };
     match args.command {
         None => {
+            drop(out);
+            run_tui(&args, config, config_problem, lang, None, None)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Quiz {
+            ref topic,
+            limit,
+            cram,
+            shuffle,
+            new_limit,
+            seed,
+        }) => {
+            drop(out);
+            let opts = tuitor::quiz::schedule::Options {
+                topic: topic.clone(),
+                limit,
+                cram,
+                shuffle: shuffle.then(|| seed.unwrap_or_else(clock_seed)),
+                new_limit,
+                seed,
+            };
+            run_tui(&args, config, config_problem, lang, Some(opts), None)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Stats { json }) => {
             let lib = cli::load_library(&args.notes, false);
             let dir = tuitor::store::data_dir(args.data_dir.as_deref());
             let store = tuitor::store::Store::open(dir.as_deref());
-            drop(out);
-            tuitor::tui::run(
-                lib,
-                store,
-                tuitor::tui::Options {
-                    lang,
-                    theme: args.theme.or(config.theme).unwrap_or_else(|| "dark".into()),
-                    source: cli::source_name(&args.notes),
-                    keys: config.keys,
-                    message: config_problem,
-                    open_sim: None,
-                },
-            )?;
+            cli::stats_cmd(&lib, &store, json, lang, &mut out)?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::List { json }) => {
@@ -75,13 +126,14 @@ fn run() -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Sim {
-            name: Some(name),
-            preset,
+            name: Some(ref name),
+            ref preset,
             seed,
             tui: true,
             list: false,
             ..
         }) => {
+            let (name, preset) = (name.clone(), preset.clone());
             tuitor::sim::find(&name).ok_or_else(|| {
                 anyhow::anyhow!(
                     "unknown simulation {:?}; known: {}",
@@ -89,21 +141,14 @@ fn run() -> anyhow::Result<ExitCode> {
                     tuitor::sim::known_names().join(", ")
                 )
             })?;
-            let lib = cli::load_library(&args.notes, false);
-            let dir = tuitor::store::data_dir(args.data_dir.as_deref());
-            let store = tuitor::store::Store::open(dir.as_deref());
             drop(out);
-            tuitor::tui::run(
-                lib,
-                store,
-                tuitor::tui::Options {
-                    lang,
-                    theme: args.theme.or(config.theme).unwrap_or_else(|| "dark".into()),
-                    source: cli::source_name(&args.notes),
-                    keys: config.keys,
-                    message: config_problem,
-                    open_sim: Some((name, preset, seed)),
-                },
+            run_tui(
+                &args,
+                config,
+                config_problem,
+                lang,
+                None,
+                Some((name, preset, seed)),
             )?;
             Ok(ExitCode::SUCCESS)
         }

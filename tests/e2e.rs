@@ -222,8 +222,16 @@ fn resume_where_the_user_left_off() {
     s.send("m"); // bookmark it
     s.send("q");
     s.wait_exit();
-    let state = std::fs::read_to_string(dir.join("state.json")).unwrap();
-    assert!(state.contains("2. 跳跃表"), "{state}");
+    let saved = tuitor::store::Store::open(Some(&dir));
+    assert!(
+        saved
+            .state
+            .bookmarks
+            .iter()
+            .any(|k| k.path.last().map(String::as_str) == Some("2. 跳跃表")),
+        "{:?}",
+        saved.state
+    );
     // a second run starts there
     let mut s2 = Session::start(
         &["--notes", &fixtures()],

@@ -24,6 +24,7 @@ fn app(w: u16, h: u16) -> App {
             keys: Default::default(),
             message: None,
             open_sim: None,
+            quiz: None,
         },
     );
     app.update(Msg::Term(Event::Resize(w, h)));
@@ -75,7 +76,7 @@ fn screen(app: &App) -> String {
 fn sim_pos(app: &App) -> (usize, usize) {
     match &app.screen {
         Screen::Sim(st) => (st.pos, st.steps.len()),
-        Screen::Browse => panic!("not on the simulation screen"),
+        _ => panic!("not on the simulation screen"),
     }
 }
 

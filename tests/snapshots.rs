@@ -22,6 +22,7 @@ fn app(lang: Lang, w: u16, h: u16) -> App {
             keys: Default::default(),
             message: None,
             open_sim: None,
+            quiz: None,
         },
     );
     app.update(Msg::Term(Event::Resize(w, h)));

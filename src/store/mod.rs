@@ -1,15 +1,17 @@
-//! Where tuitor keeps what the user did: resume position, bookmarks, history.
+//! Where tuitor keeps what the user did: quiz progress and the review log,
+//! resume positions and bookmarks.
 //!
-//! The state is one small JSON document in the data directory
+//! Everything lives in one SQLite database, [`db::FILE`], in the data directory
 //! (`--data-dir`, else `TUITOR_DATA_DIR`, else `$XDG_DATA_HOME/tuitor`, else
-//! `~/.local/share/tuitor`). Every save writes a temporary file, syncs it and
-//! renames it over the old one, so a crash at any moment leaves either the old or
-//! the new state, never a torn file. A state file that cannot be parsed is moved
-//! aside (`state.json.corrupt-<time>`) and tuitor starts fresh.
+//! `~/.local/share/tuitor`); [`db`] says how it is kept safe. A `state.json`
+//! left by an older tuitor (resume positions and bookmarks) is imported once.
 //!
 //! Topics are remembered by a [`TopicKey`] (note path + heading path), not by
 //! index, so edits to a note don't send the user to the wrong place.
 
+pub mod db;
+
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -69,8 +71,11 @@ pub struct Resume {
     pub scroll: usize,
 }
 
-/// The current state document version.
+/// The version of the old `state.json` document this build can import.
 pub const VERSION: u32 = 1;
+
+/// The `meta` key set once `state.json` has been imported.
+const IMPORTED: &str = "state_json_imported";
 
 /// The data directory to use.
 pub fn data_dir(explicit: Option<&Path>) -> Option<PathBuf> {
@@ -88,82 +93,148 @@ pub fn data_dir(explicit: Option<&Path>) -> Option<PathBuf> {
         .map(|h| PathBuf::from(h).join(".local/share/tuitor"))
 }
 
-/// The state file and its contents.
+/// The progress database and the browsing state read from it.
 #[derive(Debug)]
 pub struct Store {
-    path: Option<PathBuf>,
-    /// The state.
+    db: Option<db::Db>,
+    /// Resume positions and bookmarks (written back by [`Store::save`]).
     pub state: State,
-    /// A problem to tell the user about (load or save failed), if any.
+    /// A problem to tell the user about (open or save failed), if any.
     pub warning: Option<String>,
 }
 
 impl Store {
-    /// A store that never saves (no data directory).
+    /// A store that never saves.
     pub fn memory() -> Store {
+        let (db, warning) = match db::Db::memory() {
+            Ok(db) => (Some(db), None),
+            Err(e) => (None, Some(format!("no progress store: {e}"))),
+        };
         Store {
-            path: None,
+            db,
             state: State::default(),
-            warning: None,
+            warning,
         }
     }
 
-    /// Open the state in `dir` (created when missing).
+    /// Open the store in `dir` (created when missing). Never fails: problems
+    /// end up in `warning` and the store then works without saving.
     pub fn open(dir: Option<&Path>) -> Store {
         let Some(dir) = dir else {
             return Store {
-                warning: Some("no data directory (set TUITOR_DATA_DIR or HOME)".into()),
+                warning: Some(
+                    "no data directory (set TUITOR_DATA_DIR or HOME); progress will not be saved"
+                        .into(),
+                ),
                 ..Store::memory()
             };
         };
-        let path = dir.join("state.json");
+        let (db, warning) = db::Db::open(dir);
         let mut store = Store {
-            path: Some(path.clone()),
+            db: None,
             state: State::default(),
-            warning: None,
+            warning,
         };
-        match std::fs::read(&path) {
-            Ok(bytes) => match serde_json::from_slice::<State>(&bytes) {
-                Ok(s) if s.version <= VERSION => store.state = s,
-                Ok(s) => {
-                    store.warning = Some(format!(
-                        "{} was written by a newer tuitor (version {}); it is left untouched and nothing will be saved",
-                        path.display(),
-                        s.version
-                    ));
-                    store.path = None;
-                }
-                Err(e) => {
-                    let stamp = std::time::SystemTime::now()
-                        .duration_since(std::time::UNIX_EPOCH)
-                        .map(|d| d.as_secs())
-                        .unwrap_or(0);
-                    let aside = dir.join(format!("state.json.corrupt-{stamp}"));
-                    let moved = std::fs::rename(&path, &aside).is_ok();
-                    store.warning = Some(format!(
-                        "{} could not be read ({e}); {}",
-                        path.display(),
-                        if moved {
-                            format!("it was moved to {}", aside.display())
-                        } else {
-                            "starting fresh".to_string()
-                        }
-                    ));
-                }
-            },
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => store.warning = Some(format!("cannot read {}: {e}", path.display())),
+        match db {
+            Ok(db) => store.db = Some(db),
+            Err(e) => {
+                store.warn(format!("no progress store: {e}"));
+                return store;
+            }
         }
+        if let Some(db) = &store.db {
+            match db.load_browse() {
+                Ok((resume, bookmarks)) => {
+                    store.state.resume = resume;
+                    store.state.bookmarks = bookmarks;
+                }
+                Err(e) => store.warn(e.to_string()),
+            }
+        }
+        store.import_state_json(dir);
         store
     }
 
-    /// Write the state atomically. Errors are returned and also kept in `warning`.
+    fn warn(&mut self, w: String) {
+        self.warning = Some(match self.warning.take() {
+            Some(old) => format!("{old}; {w}"),
+            None => w,
+        });
+    }
+
+    /// Import `dir/state.json` (from an older tuitor) once.
+    fn import_state_json(&mut self, dir: &Path) {
+        let path = dir.join("state.json");
+        let Some(db) = &self.db else { return };
+        if !matches!(db.meta(IMPORTED), Ok(None)) {
+            return;
+        }
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return,
+            Err(e) => return self.warn(format!("cannot read {}: {e}", path.display())),
+        };
+        match serde_json::from_slice::<State>(&bytes) {
+            Ok(s) if s.version <= VERSION => {
+                for b in s.bookmarks {
+                    if !self.state.bookmarks.contains(&b) {
+                        self.state.bookmarks.push(b);
+                    }
+                }
+                for r in s.resume {
+                    if self.resume(&r.source).is_none() {
+                        self.state.resume.push(r);
+                    }
+                }
+                let saved = self.save();
+                if let (Ok(()), Some(db)) = (saved, self.db.as_mut()) {
+                    let _ = db.set_meta(IMPORTED, "1");
+                }
+            }
+            Ok(s) => self.warn(format!(
+                "{} was written by a newer tuitor (version {}); it is left untouched and not imported",
+                path.display(),
+                s.version
+            )),
+            Err(e) => {
+                let stamp = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|d| d.as_secs())
+                    .unwrap_or(0);
+                let aside = dir.join(format!("state.json.corrupt-{stamp}"));
+                let moved = std::fs::rename(&path, &aside).is_ok();
+                self.warn(format!(
+                    "{} could not be read ({e}); {}",
+                    path.display(),
+                    if moved {
+                        format!("it was moved to {}", aside.display())
+                    } else {
+                        "it was not imported".to_string()
+                    }
+                ));
+            }
+        }
+    }
+
+    /// Whether progress reaches the disk.
+    pub fn persistent(&self) -> bool {
+        self.db.as_ref().is_some_and(db::Db::persistent)
+    }
+
+    /// The database file, when progress is saved.
+    pub fn path(&self) -> Option<&Path> {
+        self.db.as_ref().and_then(db::Db::path)
+    }
+
+    /// Write the resume positions and bookmarks. Errors are returned and also
+    /// kept in `warning`.
     pub fn save(&mut self) -> Result<(), String> {
-        let Some(path) = self.path.clone() else {
+        let Some(db) = self.db.as_mut() else {
             return Ok(());
         };
-        self.state.version = VERSION;
-        let result = write_atomic(&path, &self.state);
+        let result = db
+            .save_browse(&self.state.resume, &self.state.bookmarks)
+            .map_err(|e| e.to_string());
         if let Err(e) = &result {
             self.warning = Some(e.clone());
         }
@@ -188,64 +259,113 @@ impl Store {
         );
         self.state.resume.truncate(32);
     }
-}
 
-fn write_atomic(path: &Path, state: &State) -> Result<(), String> {
-    use std::io::Write;
-    let dir = path.parent().ok_or("state path has no folder")?;
-    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let tmp = dir.join(format!(".state.json.tmp-{}", std::process::id()));
-    let data = serde_json::to_vec_pretty(state).map_err(|e| e.to_string())?;
-    let mut f =
-        std::fs::File::create(&tmp).map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
-    f.write_all(&data)
-        .and_then(|_| f.sync_all())
-        .map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        format!("cannot replace {}: {e}", path.display())
-    })
+    /// Every card's memory, by card id.
+    pub fn memories(&self) -> Result<HashMap<String, crate::quiz::schedule::Memory>, String> {
+        match &self.db {
+            Some(db) => db.memories().map_err(|e| e.to_string()),
+            None => Ok(HashMap::new()),
+        }
+    }
+
+    /// Store one review (committed before this returns). `None` when there is
+    /// no store at all.
+    pub fn record(&mut self, r: &db::NewReview<'_>) -> Result<Option<i64>, String> {
+        match self.db.as_mut() {
+            Some(db) => db.record(r).map(Some).map_err(|e| e.to_string()),
+            None => Ok(None),
+        }
+    }
+
+    /// Take back a stored review and restore the card's previous memory.
+    pub fn undo(
+        &mut self,
+        review_id: i64,
+        card: &str,
+        before: Option<&crate::quiz::schedule::Memory>,
+    ) -> Result<(), String> {
+        match self.db.as_mut() {
+            Some(db) => db.undo(review_id, card, before).map_err(|e| e.to_string()),
+            None => Ok(()),
+        }
+    }
+
+    /// Every stored review, oldest first.
+    pub fn reviews(&self) -> Result<Vec<crate::quiz::stats::ReviewRow>, String> {
+        match &self.db {
+            Some(db) => db.reviews().map_err(|e| e.to_string()),
+            None => Ok(Vec::new()),
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn round_trip_and_corrupt_file_moved_aside() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut s = Store::open(Some(dir.path()));
-        assert!(s.warning.is_none());
-        s.set_resume(
-            "embedded",
-            TopicKey {
-                note: "a.md".into(),
-                path: vec!["A".into()],
-            },
-            7,
-        );
-        s.save().unwrap();
-        let s2 = Store::open(Some(dir.path()));
-        assert_eq!(s2.resume("embedded").unwrap().scroll, 7);
-        std::fs::write(dir.path().join("state.json"), b"{not json").unwrap();
-        let s3 = Store::open(Some(dir.path()));
-        assert!(s3.warning.as_deref().unwrap().contains("moved"));
-        assert!(std::fs::read_dir(dir.path()).unwrap().any(|e| e
-            .unwrap()
-            .file_name()
-            .to_string_lossy()
-            .starts_with("state.json.corrupt-")));
+    fn key(n: &str) -> TopicKey {
+        TopicKey {
+            note: "a.md".into(),
+            path: vec!["A".into(), n.into()],
+        }
     }
 
     #[test]
-    fn newer_version_is_not_overwritten() {
+    fn resume_and_bookmarks_round_trip_through_the_database() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("state.json"), br#"{"version": 99}"#).unwrap();
         let mut s = Store::open(Some(dir.path()));
-        assert!(s.warning.is_some());
+        assert!(s.warning.is_none(), "{:?}", s.warning);
+        assert!(s.persistent());
+        s.set_resume("embedded", key("x"), 7);
+        s.state.bookmarks.push(key("b1"));
+        s.state.bookmarks.push(key("b2"));
         s.save().unwrap();
+        let s2 = Store::open(Some(dir.path()));
+        assert_eq!(s2.resume("embedded").unwrap().scroll, 7);
+        assert_eq!(s2.resume("embedded").unwrap().topic, key("x"));
+        assert_eq!(s2.state.bookmarks, vec![key("b1"), key("b2")]);
+        assert!(dir.path().join(db::FILE).exists());
+    }
+
+    #[test]
+    fn state_json_is_imported_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = State {
+            version: 1,
+            resume: vec![Resume {
+                source: "embedded".into(),
+                topic: key("r"),
+                scroll: 3,
+            }],
+            bookmarks: vec![key("b")],
+        };
+        std::fs::write(
+            dir.path().join("state.json"),
+            serde_json::to_vec(&old).unwrap(),
+        )
+        .unwrap();
+        let mut s = Store::open(Some(dir.path()));
+        assert_eq!(s.state.bookmarks, vec![key("b")]);
+        assert_eq!(s.resume("embedded").unwrap().scroll, 3);
+        s.state.bookmarks.clear();
+        s.save().unwrap();
+        // Not imported again: the removed bookmark stays removed.
+        let s2 = Store::open(Some(dir.path()));
+        assert!(s2.state.bookmarks.is_empty());
+    }
+
+    #[test]
+    fn corrupt_state_json_moved_aside_and_newer_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("state.json"), b"{not json").unwrap();
+        let s = Store::open(Some(dir.path()));
+        assert!(s.warning.as_deref().unwrap().contains("moved"));
+        let dir2 = tempfile::tempdir().unwrap();
+        std::fs::write(dir2.path().join("state.json"), br#"{"version": 99}"#).unwrap();
+        let s = Store::open(Some(dir2.path()));
+        assert!(s.warning.as_deref().unwrap().contains("newer"));
         assert_eq!(
-            std::fs::read(dir.path().join("state.json")).unwrap(),
+            std::fs::read(dir2.path().join("state.json")).unwrap(),
             br#"{"version": 99}"#
         );
     }

@@ -101,6 +101,10 @@ pub enum Screen {
     Browse,
     /// A simulation opened from a card.
     Sim(Box<SimState>),
+    /// A quiz session.
+    Quiz(Box<super::quiz::QuizScreen>),
+    /// Progress figures.
+    Stats(Box<super::stats::StatsScreen>),
 }
 
 impl std::fmt::Debug for SimState {
@@ -236,6 +240,8 @@ pub struct App {
     pub flash: Option<usize>,
     /// The selected simulation card (index into `rendered.sims`).
     pub card: Option<usize>,
+    /// The screen to go back to when the simulation screen closes.
+    pub sim_return: Option<Box<Screen>>,
     /// Live previews of simulation cards (empty until computed).
     pub previews: Arc<super::sim::Previews>,
     /// Back history.
@@ -246,6 +252,9 @@ pub struct App {
     pub message: Option<String>,
     /// Set when the app should exit.
     pub quit: bool,
+    /// A simulation scenario the quiz asked to open (see
+    /// [`App::take_sim_request`]).
+    pub sim_request: Option<crate::quiz::Scenario>,
 }
 
 impl App {
@@ -288,9 +297,11 @@ impl App {
             flash: None,
             card: None,
             previews: Arc::default(),
+            sim_return: None,
             back: Vec::new(),
             forward: Vec::new(),
             quit: false,
+            sim_request: None,
         };
         for r in app.lib.roots().collect::<Vec<_>>() {
             app.expanded[r] = true;
@@ -762,7 +773,7 @@ impl App {
     pub fn tick_interval(&self) -> Option<std::time::Duration> {
         match &self.screen {
             Screen::Sim(st) => st.tick(),
-            Screen::Browse => None,
+            _ => None,
         }
     }
 
@@ -881,7 +892,8 @@ impl App {
                 Ok(())
             }
             Action::Close => {
-                self.screen = Screen::Browse;
+                // Back where the simulation was opened from (the notes or a quiz).
+                self.screen = self.sim_return.take().map_or(Screen::Browse, |b| *b);
                 self.sync();
                 Ok(())
             }
@@ -943,6 +955,8 @@ impl App {
     fn action(&mut self, a: Action) {
         match a {
             Action::Quit => self.quit = true,
+            Action::Quiz => self.quiz_current_topic(),
+            Action::Stats => self.open_stats(),
             Action::Help => self.mode = Mode::Help(ListState::default()),
             Action::Finder => self.mode = Mode::Finder(Finder::default()),
             Action::Search => self.mode = Mode::TopicSearch(String::new()),
@@ -1143,6 +1157,7 @@ impl App {
         match self.screen {
             Screen::Browse => self.browse_key(k),
             Screen::Sim(_) => self.sim_key(k),
+            Screen::Quiz(_) | Screen::Stats(_) => self.quiz_key(k),
         }
     }
 
@@ -1184,6 +1199,7 @@ impl App {
         match self.screen {
             Screen::Browse => self.browse_mouse(m),
             Screen::Sim(_) => self.sim_mouse(m),
+            Screen::Quiz(_) | Screen::Stats(_) => {}
         }
     }
 

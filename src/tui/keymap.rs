@@ -22,6 +22,8 @@ pub enum Ctx {
     List,
     /// The simulation screen.
     Sim,
+    /// The quiz and stats screens.
+    Quiz,
 }
 
 impl Ctx {
@@ -31,6 +33,7 @@ impl Ctx {
             "browse" => Some(Ctx::Browse),
             "list" => Some(Ctx::List),
             "sim" => Some(Ctx::Sim),
+            "quiz" => Some(Ctx::Quiz),
             _ => None,
         }
     }
@@ -41,6 +44,7 @@ impl Ctx {
             Ctx::Browse => "ctx.browse",
             Ctx::List => "ctx.list",
             Ctx::Sim => "ctx.sim",
+            Ctx::Quiz => "ctx.quiz",
         }
     }
 }
@@ -94,6 +98,15 @@ pub enum Action {
     Command,
     Pane,
     Close,
+    Quiz,
+    Stats,
+    Reveal,
+    Undo,
+    Redo,
+    OpenNote,
+    OpenSim,
+    MoveItemUp,
+    MoveItemDown,
 }
 
 impl Action {
@@ -273,7 +286,7 @@ impl Keymap {
         for (ctx_name, actions) in overrides {
             let Some(ctx) = Ctx::parse(ctx_name) else {
                 problems.push(format!(
-                    "unknown key context {ctx_name:?} (use global, browse, list or sim)"
+                    "unknown key context {ctx_name:?} (use global, browse, list, sim or quiz)"
                 ));
                 continue;
             };

@@ -8,7 +8,9 @@
 
 pub mod app;
 pub mod keymap;
+pub mod quiz;
 pub mod sim;
+pub mod stats;
 pub mod theme;
 pub mod view;
 
@@ -90,6 +92,8 @@ pub struct Options {
     pub message: Option<String>,
     /// Open this simulation (name, preset, seed) instead of the notes.
     pub open_sim: Option<(String, Option<String>, u64)>,
+    /// Start in a quiz session chosen like this (`tuitor quiz`).
+    pub quiz: Option<crate::quiz::schedule::Options>,
 }
 
 /// Build the app state with its search index (no terminal needed; tests use this).
@@ -115,6 +119,9 @@ pub fn build_app_deferred(lib: std::sync::Arc<Library>, store: Store, opts: Opti
                 let _ = st.reseed(seed);
             }
         }
+    }
+    if let Some(q) = opts.quiz {
+        app.open_quiz(q);
     }
     if let Some(m) = opts.message {
         app.message = Some(m);

@@ -19,6 +19,8 @@ pub fn view(app: &App, f: &mut Frame) {
     match &app.screen {
         Screen::Browse => browse(app, f),
         Screen::Sim(st) => super::sim::view::draw(st, &app.theme, app.lang, f),
+        Screen::Quiz(q) => super::quiz::draw(q, app.lang, &app.theme, f),
+        Screen::Stats(s) => super::stats::draw(s, app.lang, &app.theme, f),
     }
 }
 

@@ -68,6 +68,9 @@ pub struct SimState {
     pub pane: Pane,
     /// First line shown in the event log (None: follow the current step).
     pub log_offset: Option<usize>,
+    /// A scenario that replaces the preset (config and commands), e.g. from a
+    /// quiz question.
+    custom: Option<(Option<String>, Vec<String>)>,
 }
 
 impl SimState {
@@ -90,9 +93,33 @@ impl SimState {
         Self::start(info, idx, seed)
     }
 
+    /// Open simulation `name` at a scenario: its config and commands.
+    pub fn scenario(
+        name: &str,
+        config: Option<String>,
+        seed: u64,
+        commands: Vec<String>,
+    ) -> Result<SimState, String> {
+        let info = sim::find(name).ok_or_else(|| format!("unknown simulation {name:?}"))?;
+        Self::start_with(info, 0, seed, Some((config, commands)))
+    }
+
     fn start(info: &'static SimInfo, preset: usize, seed: u64) -> Result<SimState, String> {
+        Self::start_with(info, preset, seed, None)
+    }
+
+    fn start_with(
+        info: &'static SimInfo,
+        preset: usize,
+        seed: u64,
+        custom: Option<(Option<String>, Vec<String>)>,
+    ) -> Result<SimState, String> {
         let p = info.presets.get(preset);
-        let session = (info.factory)(p.and_then(|p| p.config), seed).map_err(|e| e.0)?;
+        let config = match &custom {
+            Some((c, _)) => c.as_deref(),
+            None => p.and_then(|p| p.config),
+        };
+        let session = (info.factory)(config, seed).map_err(|e| e.0)?;
         let visual =
             Visual::new(info.name).ok_or_else(|| format!("no picture for {}", info.name))?;
         let mut st = SimState {
@@ -112,20 +139,29 @@ impl SimState {
             error: None,
             pane: Pane::Visual,
             log_offset: None,
+            custom: None,
         };
-        if let Some(p) = p {
-            for line in crate::cli::split_commands(p.script) {
-                if let Err(e) = st.run_command(&line) {
-                    st.error = Some(format!("{line}: {e}"));
-                }
+        let script: Vec<String> = match &custom {
+            Some((_, cmds)) => cmds.clone(),
+            None => p
+                .map(|p| crate::cli::split_commands(p.script))
+                .unwrap_or_default(),
+        };
+        st.custom = custom;
+        for line in script {
+            if let Err(e) = st.run_command(&line) {
+                st.error = Some(format!("{line}: {e}"));
             }
         }
         st.seek(0);
         Ok(st)
     }
 
-    /// The preset's name, if any.
+    /// The preset's name (`scenario` for a custom scenario).
     pub fn preset_name(&self) -> &str {
+        if self.custom.is_some() {
+            return "scenario";
+        }
         self.info.presets.get(self.preset).map_or("", |p| p.name)
     }
 
@@ -235,7 +271,7 @@ impl SimState {
 
     /// Start over with the current preset and seed.
     pub fn reset(&mut self) -> Result<(), String> {
-        let fresh = Self::start(self.info, self.preset, self.seed)?;
+        let fresh = Self::start_with(self.info, self.preset, self.seed, self.custom.clone())?;
         let (speed, pane) = (self.speed, self.pane);
         *self = fresh;
         self.speed = speed;
@@ -247,6 +283,7 @@ impl SimState {
     pub fn switch_preset(&mut self, delta: isize) -> Result<(), String> {
         let n = self.info.presets.len().max(1) as isize;
         self.preset = (self.preset as isize + delta).rem_euclid(n) as usize;
+        self.custom = None;
         self.reset()
     }
 
@@ -287,6 +324,7 @@ impl SimState {
                         format!("no preset {p:?}; presets: {}", names.join(", "))
                     })?;
                 self.preset = i;
+                self.custom = None;
                 return self.reset();
             }
             _ => {}

@@ -1,0 +1,359 @@
+//! End-to-end quiz sessions: the real binary in a pseudo-terminal, driven by
+//! keys and read back through vt100, with progress checked in the store.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{native_pty_system, Child, CommandBuilder, PtySize};
+
+const TIMEOUT: Duration = Duration::from_secs(20);
+
+struct Session {
+    child: Box<dyn Child + Send + Sync>,
+    writer: Box<dyn Write + Send>,
+    parser: Arc<Mutex<vt100::Parser>>,
+    raw: Arc<Mutex<Vec<u8>>>,
+    _data: tempfile::TempDir,
+}
+
+impl Session {
+    fn start(args: &[&str], cols: u16, rows: u16, env: &[(&str, &str)]) -> Session {
+        let data = tempfile::tempdir().unwrap();
+        Self::start_in(args, cols, rows, env, data)
+    }
+
+    fn start_in(
+        args: &[&str],
+        cols: u16,
+        rows: u16,
+        env: &[(&str, &str)],
+        data: tempfile::TempDir,
+    ) -> Session {
+        let pty = native_pty_system();
+        let pair = pty
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("open a pty");
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_tuitor"));
+        cmd.args(args);
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("TUITOR_DATA_DIR", data.path());
+        cmd.env("XDG_CONFIG_HOME", data.path().join("config"));
+        cmd.env("LANG", "zh_CN.UTF-8");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let child = pair.slave.spawn_command(cmd).expect("spawn tuitor");
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().unwrap();
+        let writer = pair.master.take_writer().unwrap();
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let (p2, r2) = (parser.clone(), raw.clone());
+        std::thread::spawn(move || {
+            let _master = pair.master; // keep the pty open while reading
+            let mut buf = [0u8; 8192];
+            loop {
+                match reader.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => {
+                        p2.lock().unwrap().process(&buf[..n]);
+                        r2.lock().unwrap().extend_from_slice(&buf[..n]);
+                    }
+                }
+            }
+        });
+        Session {
+            child,
+            writer,
+            parser,
+            raw,
+            _data: data,
+        }
+    }
+
+    fn screen(&self) -> String {
+        self.parser.lock().unwrap().screen().contents()
+    }
+
+    fn wait_for(&self, text: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if s.contains(text) {
+                return s;
+            }
+            if start.elapsed() > TIMEOUT {
+                panic!("timed out waiting for {text:?}; screen:\n{s}");
+            }
+            std::thread::sleep(Duration::from_millis(30));
+        }
+    }
+
+    fn send(&mut self, s: &str) {
+        self.writer.write_all(s.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+        // Let each key be processed and drawn before the next arrives.
+        std::thread::sleep(Duration::from_millis(60));
+    }
+
+    fn wait_exit(&mut self) -> portable_pty::ExitStatus {
+        let start = Instant::now();
+        loop {
+            if let Some(st) = self.child.try_wait().unwrap() {
+                // let the reader drain what is left
+                std::thread::sleep(Duration::from_millis(200));
+                return st;
+            }
+            if start.elapsed() > TIMEOUT {
+                let _ = self.child.kill();
+                panic!("tuitor did not exit; screen:\n{}", self.screen());
+            }
+            std::thread::sleep(Duration::from_millis(30));
+        }
+    }
+
+    fn raw(&self) -> Vec<u8> {
+        self.raw.lock().unwrap().clone()
+    }
+
+    /// The terminal is back to normal: alternate screen left (after it was
+    /// entered), cursor shown, mouse reporting off.
+    fn assert_restored(&self) {
+        let raw = self.raw();
+        let find = |pat: &[u8]| raw.windows(pat.len()).rposition(|w| w == pat);
+        let enter = find(b"\x1b[?1049h").expect("entered the alternate screen");
+        let leave = find(b"\x1b[?1049l").expect("left the alternate screen");
+        assert!(leave > enter);
+        assert!(
+            find(b"\x1b[?25h").is_some_and(|p| p > enter),
+            "cursor shown again"
+        );
+        assert!(
+            find(b"\x1b[?1000l").is_some_and(|p| p > enter),
+            "mouse capture off"
+        );
+        let p = self.parser.lock().unwrap();
+        assert!(
+            !p.screen().alternate_screen(),
+            "still in the alternate screen"
+        );
+        assert!(!p.screen().hide_cursor(), "cursor still hidden");
+    }
+}
+
+fn quiz_notes() -> String {
+    common::fixtures().join("quiz").display().to_string()
+}
+
+fn quiz_args(notes: &str) -> Vec<String> {
+    [
+        "--notes",
+        notes,
+        "quiz",
+        "--topic",
+        "测验夹具",
+        "--limit",
+        "3",
+        "--seed",
+        "1",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect()
+}
+
+fn reviews_in(dir: &Path) -> usize {
+    tuitor::store::Store::open(Some(dir))
+        .reviews()
+        .expect("reviews readable")
+        .len()
+}
+
+/// The number shown before `text` in an option line (`>2. text` → 2).
+fn option_number(screen: &str, text: &str) -> char {
+    for line in screen.lines() {
+        if let Some(i) = line.find(&format!(". {text}")) {
+            let head = line[..i].trim_start_matches([' ', '>', '│']);
+            if let Some(c) = head.chars().last() {
+                return c;
+            }
+        }
+    }
+    panic!("no option {text:?} on screen:\n{screen}")
+}
+
+/// Answer the choice card (6379) and grade it Good.
+fn answer_choice(s: &mut Session) {
+    let screen = s.wait_for("Redis 的默认端口是？");
+    let n = option_number(&screen, "6379");
+    s.send(&n.to_string());
+    s.wait_for("✓ 正确");
+    s.wait_for("6379 是 Redis 的默认端口");
+    s.send("3");
+}
+
+/// Answer the fill card with a typed answer and accept the suggested grade.
+fn answer_fill(s: &mut Session) {
+    s.wait_for("Redis 7.0 的 List 编码是");
+    s.send("QuickList");
+    s.send("\r");
+    s.wait_for("✓ 正确");
+    s.send("\r");
+}
+
+/// Put the steps in order by moving items, then grade Easy.
+fn answer_order(s: &mut Session) {
+    let want = ["解析 URL", "调用视图", "渲染模板"];
+    let screen = s.wait_for("把请求处理的步骤排好");
+    let row_of = |screen: &str, step: &str| -> usize {
+        option_number(screen, step)
+            .to_digit(10)
+            .expect("a row number") as usize
+            - 1
+    };
+    let mut screen = screen;
+    let mut cursor = 0usize;
+    for (target, step) in want.iter().enumerate() {
+        let at = row_of(&screen, step);
+        // walk the cursor to the step, then move it up to its place
+        while cursor < at {
+            s.send("j");
+            cursor += 1;
+        }
+        while cursor > at {
+            s.send("k");
+            cursor -= 1;
+        }
+        while cursor > target {
+            s.send("K");
+            cursor -= 1;
+        }
+        screen = s.screen();
+    }
+    s.send("\r");
+    s.wait_for("✓ 正确");
+    s.send("4");
+}
+
+#[test]
+fn a_full_session_choice_typed_order_grades_and_stats() {
+    let data = tempfile::tempdir().unwrap();
+    let dir = data.path().to_path_buf();
+    let notes = quiz_notes();
+    let args = quiz_args(&notes);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let mut s = Session::start_in(&args, 100, 30, &[], data);
+    answer_choice(&mut s);
+    answer_fill(&mut s);
+    answer_order(&mut s);
+    s.wait_for("本轮完成：3 题，答错 0 题");
+    s.send("S");
+    let screen = s.wait_for("学习统计");
+    assert!(screen.contains("测验夹具"), "{screen}");
+    assert!(screen.contains("共复习 3 次"), "{screen}");
+    s.send("\x1b");
+    s.wait_for("目录");
+    s.send("q");
+    let st = s.wait_exit();
+    assert!(st.success(), "{st:?}");
+    s.assert_restored();
+    assert_eq!(reviews_in(&dir), 3);
+}
+
+#[test]
+fn a_wrong_typed_answer_shows_a_diff_and_undo_takes_a_grade_back() {
+    let data = tempfile::tempdir().unwrap();
+    let dir = data.path().to_path_buf();
+    let notes = quiz_notes();
+    let args = quiz_args(&notes);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let mut s = Session::start_in(&args, 100, 30, &[], data);
+    answer_choice(&mut s);
+    s.wait_for("Redis 7.0 的 List 编码是");
+    s.send("quiklists");
+    s.send("\r");
+    let screen = s.wait_for("✗ 不对");
+    assert!(screen.contains("qui[-c-]klist{+s+}"), "{screen}");
+    s.send("1");
+    answer_order(&mut s);
+    s.wait_for("答错 1 题");
+    s.send("u"); // take back the order card's grade
+    s.wait_for("把请求处理的步骤排好");
+    s.send("\x1b");
+    s.wait_for("目录");
+    s.send("q");
+    s.wait_exit();
+    assert_eq!(reviews_in(&dir), 2);
+}
+
+#[test]
+fn killed_mid_session_keeps_every_answered_review() {
+    let data = tempfile::tempdir().unwrap();
+    let dir = data.path().to_path_buf();
+    let notes = quiz_notes();
+    let args = quiz_args(&notes);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let mut s = Session::start_in(&args, 100, 30, &[], data);
+    answer_choice(&mut s);
+    answer_fill(&mut s);
+    s.wait_for("把请求处理的步骤排好");
+    let pid = s.child.process_id().expect("a pid");
+    let st = std::process::Command::new("kill")
+        .args(["-KILL", &pid.to_string()])
+        .status()
+        .expect("run kill");
+    assert!(st.success());
+    s.wait_exit();
+    assert_eq!(reviews_in(&dir), 2, "both answered reviews survive SIGKILL");
+    // A restarted session goes on from there: the two graded cards are not
+    // due, so the order card comes first.
+    let mut s2 = Session::start(
+        &args,
+        100,
+        30,
+        &[("TUITOR_DATA_DIR", dir.to_str().unwrap())],
+    );
+    s2.wait_for("把请求处理的步骤排好");
+    s2.send("\x1b");
+    s2.wait_for("目录");
+    s2.send("q");
+    s2.wait_exit();
+    assert_eq!(reviews_in(&dir), 2);
+}
+
+#[test]
+fn a_corrupt_database_is_moved_aside_and_the_app_starts() {
+    let data = tempfile::tempdir().unwrap();
+    let dir = data.path().to_path_buf();
+    std::fs::write(
+        dir.join("progress.db"),
+        b"this is not a database, just text\n".repeat(200),
+    )
+    .unwrap();
+    let notes = quiz_notes();
+    let mut s = Session::start_in(&["--notes", &notes], 120, 30, &[], data);
+    let screen = s.wait_for("moved to");
+    assert!(screen.contains("目录"), "{screen}");
+    s.send("q");
+    let st = s.wait_exit();
+    assert!(st.success());
+    let aside = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .any(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("progress.db.corrupt-")
+        });
+    assert!(aside, "the bad file is kept beside the new database");
+    assert_eq!(reviews_in(&dir), 0);
+}
