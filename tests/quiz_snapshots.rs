@@ -128,7 +128,11 @@ fn quiz_generated_card_answered_shows_explanation_and_scenario() {
         panic!("the simulation screen did not open")
     };
     assert_eq!(st.info.name, "nginx-upstream");
-    assert!(st.commands.iter().any(|c| c.starts_with("reqs ")), "{:?}", st.commands);
+    assert!(
+        st.commands.iter().any(|c| c.starts_with("reqs ")),
+        "{:?}",
+        st.commands
+    );
     // …and closing it returns to the quiz
     keys(&mut a, "\x1b");
     assert!(matches!(a.screen, tuitor::tui::app::Screen::Quiz(_)));

@@ -15,7 +15,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
 use crate::content::Library;
@@ -726,7 +726,9 @@ pub fn draw(q: &QuizScreen, lang: Lang, theme: &Theme, f: &mut Frame) {
             }
         }
     }
-    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), pad(inner));
+    let area = pad(inner);
+    let lines = super::wrap::wrap_lines(lines, area.width as usize);
+    f.render_widget(Paragraph::new(lines), area);
     let status_text = q.message.clone().unwrap_or(hint);
     f.render_widget(Paragraph::new(Line::styled(status_text, dim)), status);
 }
