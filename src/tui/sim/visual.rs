@@ -412,6 +412,21 @@ fn zset_lines(v: &ZsetView, t: &Theme, lang: Lang, w: usize) -> Vec<Line<'static
         };
         spans.push(s(format!("L{level:<2}"), dim));
         spans.push(s("H", hstyle));
+        // Each link is drawn as dashes with its span written at its start.
+        let mut pending = (hspan > 0).then_some(hspan);
+        let dashes = |n: usize, label: Option<u64>| -> String {
+            match label {
+                Some(sp) => {
+                    let l = sp.to_string();
+                    if width(&l) < n {
+                        format!("{l}{}", "─".repeat(n - width(&l)))
+                    } else {
+                        "─".repeat(n)
+                    }
+                }
+                None => "─".repeat(n),
+            }
+        };
         for (i, node) in list.nodes.iter().enumerate().take(fit) {
             let cw = col_w[i];
             if node.spans.len() >= level {
@@ -420,16 +435,17 @@ fn zset_lines(v: &ZsetView, t: &Theme, lang: Lang, w: usize) -> Vec<Line<'static
                     Some(false) => lit,
                     None => t.get("sim"),
                 };
-                spans.push(s("─".repeat(cw.saturating_sub(1)), dim));
+                spans.push(s(dashes(cw.saturating_sub(1), pending.take()), dim));
                 spans.push(s("●", style));
+                let sp = node.spans[level - 1];
+                pending = (sp > 0).then_some(sp);
             } else {
-                spans.push(s("─".repeat(cw), dim));
+                spans.push(s(dashes(cw, pending.take()), dim));
             }
         }
         if list.nodes.len() > fit {
             spans.push(s(" …", dim));
         }
-        spans.push(s(format!("  (H span {hspan})"), dim));
         out.push(Line::from(spans));
     }
     // Labels row.
