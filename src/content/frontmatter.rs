@@ -38,6 +38,12 @@ pub struct YamlError {
     pub message: String,
 }
 
+impl std::fmt::Display for YamlError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
 /// The front matter block split off a note's text.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Split<'a> {

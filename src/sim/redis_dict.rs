@@ -2008,7 +2008,7 @@ pub fn factory(config: Option<&str>, seed: u64) -> Result<Box<dyn Session>, CmdE
     let cfg = match config {
         None => DictConfig::default(),
         Some(text) if text.trim().is_empty() => DictConfig::default(),
-        Some(text) => serde_yaml::from_str::<DictConfig>(text)
+        Some(text) => crate::content::frontmatter::parse::<DictConfig>(text)
             .map_err(|e| CmdError(format!("bad redis-dict config: {e}")))?,
     };
     if cfg.cron_batches == 0 || cfg.cron_batches as u64 > MAX_REPEAT {

@@ -210,10 +210,10 @@ pub struct ViewDef {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ViewYaml {
-    returns: Option<serde_yaml::Value>,
+    returns: Option<serde_json::Value>,
     raises: Option<String>,
     template: Option<String>,
-    context: Option<serde_yaml::Value>,
+    context: Option<serde_json::Value>,
     orm: Option<String>,
     #[serde(default)]
     csrf_exempt: bool,
@@ -236,7 +236,7 @@ struct RouteYaml {
 #[serde(deny_unknown_fields)]
 struct ConfigYaml {
     #[serde(default)]
-    middleware: Vec<serde_yaml::Value>,
+    middleware: Vec<serde_json::Value>,
     #[serde(default)]
     routes: Vec<RouteYaml>,
     #[serde(default)]
@@ -323,7 +323,8 @@ fn build_routes(
 impl Project {
     /// Parse and validate a YAML config.
     pub fn from_yaml(text: &str) -> Result<Project, String> {
-        let c: ConfigYaml = serde_yaml::from_str(text).map_err(|e| format!("config: {e}"))?;
+        let c: ConfigYaml =
+            crate::content::frontmatter::parse(text).map_err(|e| format!("config: {e}"))?;
         if c.middleware.len() > 64 {
             return Err("middleware: at most 64 entries".into());
         }
@@ -363,8 +364,8 @@ impl Project {
             }
             let kind = if let Some(r) = &v.returns {
                 match r {
-                    serde_yaml::Value::Null => ViewKind::Returns(None),
-                    serde_yaml::Value::String(s) if s.eq_ignore_ascii_case("none") => {
+                    serde_json::Value::Null => ViewKind::Returns(None),
+                    serde_json::Value::String(s) if s.eq_ignore_ascii_case("none") => {
                         ViewKind::Returns(None)
                     }
                     other => {
@@ -388,8 +389,8 @@ impl Project {
             } else if let Some(t) = &v.template {
                 let ctx = match &v.context {
                     None => Vec::new(),
-                    Some(serde_yaml::Value::Mapping(_)) => match TValue::from_yaml(
-                        v.context.as_ref().unwrap_or(&serde_yaml::Value::Null),
+                    Some(serde_json::Value::Object(_)) => match TValue::from_yaml(
+                        v.context.as_ref().unwrap_or(&serde_json::Value::Null),
                     ) {
                         TValue::Map(m) => m,
                         _ => Vec::new(),

@@ -172,7 +172,7 @@ fn check_exc(e: &str, what: &str) -> Result<(), String> {
 
 impl Mw {
     /// Build from one YAML entry: a dotted path or a custom mapping.
-    pub fn from_yaml(v: &serde_yaml::Value) -> Result<Mw, String> {
+    pub fn from_yaml(v: &serde_json::Value) -> Result<Mw, String> {
         if let Some(path) = v.as_str() {
             let b = Builtin::from_path(path).ok_or_else(|| {
                 format!(
@@ -190,7 +190,7 @@ impl Mw {
             });
         }
         let c: Custom =
-            serde_yaml::from_value(v.clone()).map_err(|e| format!("middleware: {e}"))?;
+            serde_json::from_value(v.clone()).map_err(|e| format!("middleware: {e}"))?;
         let ok_name = !c.name.is_empty()
             && c.name
                 .chars()

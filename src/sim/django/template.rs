@@ -58,8 +58,8 @@ pub enum TValue {
 
 impl TValue {
     /// Convert a YAML value from a config into a context value.
-    pub fn from_yaml(v: &serde_yaml::Value) -> TValue {
-        use serde_yaml::Value as Y;
+    pub fn from_yaml(v: &serde_json::Value) -> TValue {
+        use serde_json::Value as Y;
         match v {
             Y::Null => TValue::None,
             Y::Bool(b) => TValue::Bool(*b),
@@ -68,22 +68,12 @@ impl TValue {
                 None => TValue::Str(n.to_string()),
             },
             Y::String(s) => TValue::Str(s.clone()),
-            Y::Sequence(s) => TValue::List(s.iter().map(TValue::from_yaml).collect()),
-            Y::Mapping(m) => TValue::Map(
+            Y::Array(s) => TValue::List(s.iter().map(TValue::from_yaml).collect()),
+            Y::Object(m) => TValue::Map(
                 m.iter()
-                    .map(|(k, v)| {
-                        let key = match k {
-                            Y::String(s) => s.clone(),
-                            other => serde_yaml::to_string(other)
-                                .unwrap_or_default()
-                                .trim()
-                                .to_string(),
-                        };
-                        (key, TValue::from_yaml(v))
-                    })
+                    .map(|(k, v)| (k.clone(), TValue::from_yaml(v)))
                     .collect(),
             ),
-            Y::Tagged(t) => TValue::from_yaml(&t.value),
         }
     }
 }

@@ -686,7 +686,7 @@ pub fn narrate(e: &UpstreamEvent, method: super::Method) -> (&'static str, Strin
 pub fn factory(config: Option<&str>, seed: u64) -> Result<Box<dyn Session>, CmdError> {
     let cfg = match config {
         None => UpstreamConfig::default(),
-        Some(text) => serde_yaml::from_str::<UpstreamConfig>(text)
+        Some(text) => crate::content::frontmatter::parse::<UpstreamConfig>(text)
             .map_err(|e| err(format!("bad nginx-upstream config: {e}")))?,
     };
     Ok(Box::new(UpstreamSession::new(&cfg, seed)?))
