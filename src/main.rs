@@ -11,6 +11,14 @@ fn main() -> ExitCode {
     match run() {
         Ok(code) => code,
         Err(e) => {
+            // A closed pipe (`tuitor list | head`) is the reader's choice, not an error.
+            let broken_pipe = e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            });
+            if broken_pipe {
+                return ExitCode::SUCCESS;
+            }
             tuitor::tui::restore();
             eprintln!("tuitor: {e:#}");
             ExitCode::from(1)
