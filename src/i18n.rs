@@ -61,6 +61,7 @@ const TABLE: &[(&str, &str, &str)] = &[
         "Terminal too small: need at least {w}×{h}, have {cw}×{ch}",
     ),
     ("app.notes", "{n} 篇笔记", "{n} notes"),
+    ("app.note_one", "1 篇笔记", "1 note"),
     (
         "app.diagnostics",
         "{n} 个问题（D 查看）",

@@ -267,7 +267,10 @@ fn draw_status(app: &App, f: &mut Frame, r: Rect) {
         right.push_str(&trf(app.lang, "app.diagnostics", &[("n", &problems)]));
         right.push_str(" · ");
     }
-    right.push_str(&trf(app.lang, "app.notes", &[("n", &app.lib.notes.len())]));
+    right.push_str(&match app.lib.notes.len() {
+        1 => tr(app.lang, "app.note_one").to_string(),
+        n => trf(app.lang, "app.notes", &[("n", &n)]),
+    });
     let total = app.rendered.lines.len();
     if total > 0 {
         let rows = app.layout().map_or(1, |l| l.content_rows()).max(1);
