@@ -10,7 +10,7 @@
 
 use pulldown_cmark::{Alignment, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
-use super::model::{Align, Block, BlockAt, Inline, InlineStyle, Inlines, SimOrigin, SimRef};
+use super::model::{plain, Align, Block, BlockAt, Inline, InlineStyle, Inlines, SimOrigin, SimRef};
 use super::sanitize::{clean_with, cleaned};
 
 /// The deepest nesting of quotes and lists kept as structure.
@@ -126,6 +126,8 @@ struct Builder {
     block_line: usize,
     /// A soft line break after a wide character, resolved by the next text.
     soft_break: bool,
+    /// Open links: their destination and where their text starts.
+    links: Vec<(String, usize)>,
 }
 
 impl Builder {
@@ -271,7 +273,11 @@ impl Builder {
             Tag::Emphasis => self.italic += 1,
             Tag::Strong => self.bold += 1,
             Tag::Strikethrough => self.strike += 1,
-            Tag::Link { .. } => self.link += 1,
+            Tag::Link { dest_url, .. } => {
+                self.link += 1;
+                let at = self.inl.as_ref().map_or(0, |v| plain(v).len());
+                self.links.push((cleaned(&dest_url), at));
+            }
             Tag::Image { .. } => {
                 self.image_depth += 1;
                 self.text("[图: ");
@@ -386,7 +392,23 @@ impl Builder {
             TagEnd::Emphasis => self.italic = self.italic.saturating_sub(1),
             TagEnd::Strong => self.bold = self.bold.saturating_sub(1),
             TagEnd::Strikethrough => self.strike = self.strike.saturating_sub(1),
-            TagEnd::Link => self.link = self.link.saturating_sub(1),
+            TagEnd::Link => {
+                // Show where a link goes, unless its text already says so.
+                if let Some((dest, at)) = self.links.pop() {
+                    let text = self.inl.as_ref().map(|v| plain(v)).unwrap_or_default();
+                    let shown = text.get(at..).unwrap_or("");
+                    let worth = !dest.is_empty() && !dest.starts_with('#') && shown.trim() != dest;
+                    if worth {
+                        let dest: String = if dest.chars().count() > 60 {
+                            dest.chars().take(59).chain(std::iter::once('…')).collect()
+                        } else {
+                            dest
+                        };
+                        self.text(&format!(" ({dest})"));
+                    }
+                }
+                self.link = self.link.saturating_sub(1);
+            }
             TagEnd::Image => {
                 self.image_depth = self.image_depth.saturating_sub(1);
                 self.text("]");
@@ -570,7 +592,12 @@ mod tests {
         assert!(styled.iter().any(|(t, s)| *t == "c" && s.italic));
         assert!(styled.iter().any(|(t, s)| *t == "d" && s.code));
         assert!(styled.iter().any(|(t, s)| *t == "e" && s.strike));
-        assert!(styled.iter().any(|(t, s)| *t == "f" && s.link));
+        assert!(styled.iter().any(|(t, s)| *t == "f (http://x)" && s.link));
+        let b = blocks("<http://y.z> and [same](same) and [anchor](#a)");
+        let Block::Paragraph(inl) = &b[0] else {
+            panic!()
+        };
+        assert_eq!(plain(inl), "http://y.z and same and anchor");
     }
 
     #[test]
