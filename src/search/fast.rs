@@ -29,16 +29,20 @@ use pinyin::ToPinyin;
 use super::{Hit, Index, Kind, Scorer};
 
 /// The mask bit of a character, after ASCII case folding: letters and digits
-/// have a bit each, other characters share the remaining 28 bits by hash.
+/// have a bit each, other characters share 27 bits by hash. The last bit is
+/// never a character's ([`TITLE`]).
 fn bit(c: char) -> u64 {
     let c = c.to_ascii_lowercase();
     let n = match c {
         'a'..='z' => c as u32 - 'a' as u32,
         '0'..='9' => 26 + c as u32 - '0' as u32,
-        _ => 36 + (c as u32).wrapping_mul(0x9E37_79B1) % 28,
+        _ => 36 + (c as u32).wrapping_mul(0x9E37_79B1) % 27,
     };
     1u64 << n
 }
+
+/// Set in [`Meta::first`] for titles.
+const TITLE: u64 = 1 << 63;
 
 /// Skim's character classes, for where its position bonuses fall.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -156,7 +160,8 @@ impl Masks {
     }
 }
 
-/// What the fast path knows about one entry.
+/// What the fast path knows about one entry: 32 bytes, read for every
+/// candidate of every query.
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct Meta {
     /// Characters occurring anywhere in the text or its pinyin keys.
@@ -166,28 +171,42 @@ pub(crate) struct Meta {
     /// Characters on a camelCase hump (an upper case letter after a lower
     /// case one, a digit or a Chinese character).
     camel: u64,
-    /// The first characters of the text and of its pinyin.
+    /// The first characters of the text and of its pinyin; [`TITLE`] for titles.
     first: u64,
-    /// Where the keys start in the index's pinyin text.
-    py_start: u32,
+}
+
+/// Where an entry's pinyin keys are in the index's pinyin text.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct KeysAt {
+    /// Where the keys start.
+    start: u32,
     /// Length in bytes of the full pinyin (0: no Chinese, no keys).
     full_len: u16,
     /// Length in bytes of the initials.
     initials_len: u16,
-    /// Whether the entry is a title.
-    title: bool,
 }
 
 impl Meta {
     /// The masks of `text`, appending its pinyin keys (full, then initials) to
     /// `arena` when it has Chinese. `scratch` is reused between calls.
-    pub(crate) fn of(text: &str, kind: Kind, arena: &mut String, scratch: &mut String) -> Meta {
-        let mut m = Meta::of_text(text, arena, scratch);
-        m.title = kind == Kind::Title;
-        m
+    pub(crate) fn of(
+        text: &str,
+        kind: Kind,
+        arena: &mut String,
+        scratch: &mut String,
+    ) -> (Meta, KeysAt) {
+        let (mut m, k) = Meta::of_text(text, arena, scratch);
+        if kind == Kind::Title {
+            m.first |= TITLE;
+        }
+        (m, k)
     }
 
-    fn of_text(text: &str, arena: &mut String, scratch: &mut String) -> Meta {
+    fn is_title(&self) -> bool {
+        self.first & TITLE != 0
+    }
+
+    fn of_text(text: &str, arena: &mut String, scratch: &mut String) -> (Meta, KeysAt) {
         let mut t = Masks::default();
         let mut full = Masks::default();
         let mut ini = Masks::default();
@@ -223,32 +242,37 @@ impl Meta {
             && u16::try_from(scratch.len()).is_ok();
         if !han || !fits {
             arena.truncate(start);
-            return Meta {
+            let m = Meta {
                 all: t.all,
                 sep: t.sep,
                 camel: t.camel,
                 first: t.first,
-                ..Meta::default()
             };
+            return (m, KeysAt::default());
         }
         arena.push_str(scratch);
         let u = t.or(&full).or(&ini);
-        Meta {
+        let m = Meta {
             all: u.all,
             sep: u.sep,
             camel: u.camel,
             first: u.first,
-            py_start: start as u32,
+        };
+        let k = KeysAt {
+            start: start as u32,
             full_len: full_len as u16,
             initials_len: scratch.len() as u16,
-            title: false,
-        }
+        };
+        (m, k)
     }
+}
+
+impl KeysAt {
 
     /// The same entry with its keys moved `base` bytes further in the arena.
-    pub(crate) fn shifted(mut self, base: usize) -> Meta {
-        match u32::try_from(self.py_start as usize + base) {
-            Ok(s) => self.py_start = s,
+    pub(crate) fn shifted(mut self, base: usize) -> KeysAt {
+        match u32::try_from(self.start as usize + base) {
+            Ok(s) => self.start = s,
             Err(_) => {
                 self.full_len = 0;
                 self.initials_len = 0;
@@ -262,7 +286,7 @@ impl Meta {
         if self.full_len == 0 {
             return None;
         }
-        let a = self.py_start as usize;
+        let a = self.start as usize;
         let b = a + self.full_len as usize;
         let c = b + self.initials_len as usize;
         Some((arena.get(a..b)?, arena.get(b..c)?))
@@ -325,21 +349,43 @@ impl Query {
         }
     }
 
-    /// An upper bound of the entry's score (title bonus included) and a small
-    /// number naming the bound's group.
+    /// How many bound groups there are: (first-character class 0..3) x
+    /// (bonus characters 0..len) x (title or not).
+    fn groups(&self) -> usize {
+        6 * self.len.max(1)
+    }
+
+    /// The upper bound of the scores in group `g` (see [`Query::group`]).
     ///
     /// The first character earns 16 - 1 plus its position bonus: 16 at the
     /// start of a text, at most 8 elsewhere. Each later one earns at most
     /// 16 + 4, or 16 + 8 when it directly follows the previous query character
     /// on a bonus position (which needs that character to be a separator, or
     /// this one to be a camelCase hump); after a gap it earns at most 16 + 8 - 4.
-    fn bound(&self, m: &Meta) -> (i64, usize) {
-        let (first, class0) = if m.first & self.first != 0 {
-            (16, 2)
-        } else if (m.sep | m.camel) & self.first != 0 {
-            (8, 1)
+    /// Titles get their bonus on top.
+    fn group_bound(&self, g: usize) -> i64 {
+        let len = self.len.max(1);
+        let title = g >= 3 * len;
+        let g = g % (3 * len);
+        let (class0, heads) = (g / len, g % len);
+        let first = [0, 8, 16][class0.min(2)];
+        let ub = 15 + first + 20 * (len as i64 - 1) + 4 * heads as i64;
+        if title {
+            ub + ub / 2 + 10
         } else {
-            (0, 0)
+            ub
+        }
+    }
+
+    /// The bound group of an entry: which class of position its first
+    /// character can take, and how many later characters can earn a bonus.
+    fn group(&self, m: &Meta) -> usize {
+        let class0 = if m.first & self.first != 0 {
+            2
+        } else if (m.sep | m.camel) & self.first != 0 {
+            1
+        } else {
+            0
         };
         let mut heads = 0;
         for l in &self.sep_layers {
@@ -348,13 +394,13 @@ impl Query {
         for l in &self.camel_layers {
             heads += (m.camel & l).count_ones() as usize;
         }
-        let mut ub = 15 + first + 20 * (self.len as i64 - 1) + 4 * heads as i64;
-        let mut group = class0 * self.len + heads;
-        if m.title {
-            ub += ub / 2 + 10;
-            group += 3 * self.len;
+        let len = self.len.max(1);
+        let group = class0 * len + heads.min(len - 1);
+        if m.is_title() {
+            group + 3 * len
+        } else {
+            group
         }
-        (ub, group)
     }
 
     /// [`refined_bound`] over the texts the entry is scored against, title
@@ -429,36 +475,46 @@ fn split<T: Send>(n: usize, f: impl Fn(usize, usize) -> T + Sync) -> Vec<T> {
 /// and the groups, best bound first.
 fn group(index: &Index, q: &Query, cands: Option<&[u32]>) -> (Vec<u16>, Vec<Group>) {
     let n = cands.map_or(index.entries.len(), <[u32]>::len);
-    let groups_len = 6 * q.len.max(1);
+    let groups_len = q.groups();
     let parts = split(n, |from, to| {
-        let mut ids = Vec::with_capacity(to - from);
-        let mut groups: Vec<Group> = (0..groups_len)
-            .map(|g| Group {
-                id: g as u16,
-                bound: 0,
-                count: 0,
-                first: u32::MAX,
-            })
-            .collect();
-        for k in from..to {
-            let i = cands.map_or(k as u32, |c| c[k]);
-            let id = match index.meta.get(i as usize) {
-                Some(m) if m.all & q.mask == q.mask => {
-                    let (bound, g) = q.bound(m);
-                    match groups.get_mut(g) {
-                        Some(gr) => {
-                            gr.bound = bound;
-                            gr.count += 1;
-                            gr.first = gr.first.min(i);
-                            g as u16
-                        }
-                        None => NONE,
+        let mut ids = vec![NONE; to - from];
+        let mut count = vec![0usize; groups_len];
+        let mut first = vec![u32::MAX; groups_len];
+        let mut visit = |slot: &mut u16, i: u32, m: &Meta| {
+            if m.all & q.mask == q.mask {
+                let g = q.group(m);
+                if let (Some(c), Some(f)) = (count.get_mut(g), first.get_mut(g)) {
+                    if *c == 0 {
+                        *f = i;
+                    }
+                    *c += 1;
+                    *slot = g as u16;
+                }
+            }
+        };
+        match cands {
+            None => {
+                let metas = index.meta.get(from..to).unwrap_or_default();
+                for ((slot, m), i) in ids.iter_mut().zip(metas).zip(from as u32..) {
+                    visit(slot, i, m);
+                }
+            }
+            Some(c) => {
+                for (slot, &i) in ids.iter_mut().zip(&c[from..to]) {
+                    if let Some(m) = index.meta.get(i as usize) {
+                        visit(slot, i, m);
                     }
                 }
-                _ => NONE,
-            };
-            ids.push(id);
+            }
         }
+        let groups: Vec<Group> = (0..groups_len)
+            .map(|g| Group {
+                id: g as u16,
+                bound: q.group_bound(g),
+                count: count[g],
+                first: first[g],
+            })
+            .collect();
         (ids, groups)
     });
     let mut parts = parts.into_iter();
@@ -466,9 +522,6 @@ fn group(index: &Index, q: &Query, cands: Option<&[u32]>) -> (Vec<u16>, Vec<Grou
     for (more_ids, more) in parts {
         ids.extend(more_ids);
         for (g, m) in groups.iter_mut().zip(more) {
-            if g.count == 0 {
-                g.bound = m.bound;
-            }
             g.count += m.count;
             g.first = g.first.min(m.first);
         }
@@ -550,7 +603,7 @@ fn score_groups(top: &Top, cands: Option<&[u32]>, ids: &[u16], groups: &[Group])
     // `ids` per batch, as most searches end within the first groups.
     const BATCH: usize = 32_768;
     let mut gathered: Vec<Vec<u32>> = vec![Vec::new(); groups.len()];
-    let mut slot_of = vec![usize::MAX; 6 * top.q.len.max(1)];
+    let mut slot_of = vec![usize::MAX; top.q.groups()];
     let mut ready = 0;
     for (gi, g) in groups.iter().enumerate() {
         if key(g.bound, g.first) <= top.threshold.load(Ordering::Relaxed) {

@@ -72,8 +72,10 @@ pub struct Hit {
 pub struct Index {
     /// All entries.
     pub entries: Vec<Entry>,
-    /// Per entry: character masks and where its pinyin keys are in `pinyin`.
+    /// Per entry: character masks.
     meta: Vec<fast::Meta>,
+    /// Per entry: where its pinyin keys are in `pinyin`.
+    keys: Vec<fast::KeysAt>,
     /// Every entry's full pinyin followed by its initials, back to back.
     pinyin: String,
     /// Tells indexes apart, so a [`Searcher`] never narrows across two of them.
@@ -139,14 +141,16 @@ fn cut(text: &str) -> String {
 struct Builder {
     entries: Vec<Entry>,
     meta: Vec<fast::Meta>,
+    keys: Vec<fast::KeysAt>,
     pinyin: String,
     scratch: String,
 }
 
 impl Builder {
     fn push(&mut self, topic: TopicId, block: Option<usize>, line: usize, kind: Kind, text: String) {
-        let meta = fast::Meta::of(&text, kind, &mut self.pinyin, &mut self.scratch);
+        let (meta, keys) = fast::Meta::of(&text, kind, &mut self.pinyin, &mut self.scratch);
         self.meta.push(meta);
+        self.keys.push(keys);
         self.entries.push(Entry {
             topic,
             block,
@@ -336,6 +340,7 @@ impl Index {
         };
         index.entries.reserve_exact(parts.iter().map(|p| p.entries.len()).sum());
         index.meta.reserve_exact(index.entries.capacity());
+        index.keys.reserve_exact(index.entries.capacity());
         index
             .pinyin
             .reserve_exact(parts.iter().map(|p| p.pinyin.len()).sum());
@@ -343,16 +348,17 @@ impl Index {
             let base = index.pinyin.len();
             index.pinyin.push_str(&part.pinyin);
             index.entries.extend(part.entries);
+            index.meta.extend(part.meta);
             index
-                .meta
-                .extend(part.meta.into_iter().map(|m| m.shifted(base)));
+                .keys
+                .extend(part.keys.into_iter().map(|k| k.shifted(base)));
         }
         index
     }
 
     /// The full pinyin and initials of entry `i`, when its text has Chinese.
     pub fn pinyin_keys(&self, i: usize) -> Option<(&str, &str)> {
-        self.meta.get(i)?.keys(&self.pinyin)
+        self.keys.get(i)?.keys(&self.pinyin)
     }
 
     /// The best `limit` hits for `query`, best first (ties: earlier entry
