@@ -125,6 +125,76 @@ fn refined_bound(hay: &str, q: &[char], raw: &[char], qmask: u64) -> Option<i64>
         .try_fold(0i64, |acc, &v| (v > i64::MIN).then_some(acc + v))
 }
 
+/// Whether `q` (ASCII-folded) is a subsequence of `hay`, ignoring ASCII case:
+/// Skim scores nothing else.
+fn is_subsequence(hay: &str, q: &[char]) -> bool {
+    let mut want = q.iter();
+    let Some(mut w) = want.next() else {
+        return true;
+    };
+    for c in hay.chars() {
+        if c.to_ascii_lowercase() == *w {
+            match want.next() {
+                Some(n) => w = n,
+                None => return true,
+            }
+        }
+    }
+    false
+}
+
+/// Far below any real score, far above overflow.
+const NEG: i64 = -(1 << 40);
+
+/// Skim's score of `q` in `hay` by its own recurrence, without the matrix
+/// and positions fuzzy-matcher keeps: with `b` the position bonus and `s` 16
+/// (14 when the case differs from `raw`),
+/// `M[i][j] = s + max(M[i-1][j-1] + max(b, 4), P[i-1][j-1] + b)` where the
+/// characters match, `P[i][j] = max(M[i][j-1] - 4, P[i][j-1] - 1)`, and row 0
+/// has `P = -1`. Used only as a bound to skip entries; the scores shown come
+/// from fuzzy-matcher. `None` when `q` is not a subsequence of `hay`.
+fn dp_bound(hay: &str, q: &[char], raw: &[char], rows: &mut Vec<(i64, i64)>) -> Option<i64> {
+    let m = q.len();
+    let first = *q.first()?;
+    rows.clear();
+    rows.resize(m + 1, (NEG, NEG));
+    if let Some(r0) = rows.first_mut() {
+        *r0 = (NEG, -1);
+    }
+    let mut best = NEG;
+    let mut prev_class = Class::Empty;
+    let mut started = false;
+    for (pos, c) in hay.chars().enumerate() {
+        let cl = class(c);
+        let cf = c.to_ascii_lowercase();
+        if !started && cf == first {
+            started = true;
+        }
+        if started {
+            let b = if pos == 0 { 16 } else { bonus(prev_class, cl) };
+            // rows hold column pos-1; update from the bottom so row i-1 is
+            // still the previous column when row i reads it
+            for i in (1..=m).rev() {
+                let (pm, pp) = rows[i - 1];
+                let (m_last, p_last) = rows[i];
+                let new_m = if q[i - 1] == cf {
+                    let s = if raw.get(i - 1) == Some(&c) { 16 } else { 14 };
+                    s + (pm + b.max(4)).max(pp + b)
+                } else {
+                    NEG
+                };
+                let new_p = (m_last - 4).max(p_last - 1);
+                rows[i] = (new_m.max(NEG), new_p.max(NEG));
+            }
+            if let Some(&(mm, _)) = rows.get(m) {
+                best = best.max(mm);
+            }
+        }
+        prev_class = cl;
+    }
+    (best > NEG / 2).then_some(best)
+}
+
 /// Masks of one text.
 #[derive(Default)]
 struct Masks {
@@ -403,6 +473,13 @@ impl Query {
         }
     }
 
+    /// Whether the query is a subsequence of a text the entry is scored
+    /// against (the initials are a subsequence of the full pinyin).
+    fn can_match(&self, text: &str, keys: Option<(&str, &str)>, ascii: bool) -> bool {
+        is_subsequence(text, &self.chars)
+            || (ascii && keys.is_some_and(|(full, _)| is_subsequence(full, &self.chars)))
+    }
+
     /// [`refined_bound`] over the texts the entry is scored against, title
     /// bonus included.
     fn refined(&self, text: &str, keys: Option<(&str, &str)>, ascii: bool, kind: Kind) -> Option<i64> {
@@ -411,6 +488,27 @@ impl Query {
             if let Some((full, initials)) = keys {
                 for k in [full, initials] {
                     ub = ub.max(refined_bound(k, &self.chars, &self.chars, self.mask));
+                }
+            }
+        }
+        ub.map(|ub| if kind == Kind::Title { ub + ub / 2 + 10 } else { ub })
+    }
+
+    /// [`dp_bound`] over the texts the entry is scored against, title bonus
+    /// included.
+    fn exact(
+        &self,
+        text: &str,
+        keys: Option<(&str, &str)>,
+        ascii: bool,
+        kind: Kind,
+        rows: &mut Vec<(i64, i64)>,
+    ) -> Option<i64> {
+        let mut ub = dp_bound(text, &self.chars, &self.raw, rows);
+        if ascii {
+            if let Some((full, initials)) = keys {
+                for k in [full, initials] {
+                    ub = ub.max(dp_bound(k, &self.chars, &self.chars, rows));
                 }
             }
         }
@@ -544,6 +642,7 @@ impl Top<'_> {
     /// Score `entries` (one group, in entry order) into `heap`, taking chunks
     /// from `next` until the group is done or cannot improve the top.
     fn work(&self, entries: &[u32], bound: i64, next: &AtomicUsize, heap: &mut BinaryHeap<Reverse<i64>>) {
+        let mut rows = Vec::new();
         loop {
             let c = next.fetch_add(1, Ordering::Relaxed);
             let Some(chunk) = entries.get(c.saturating_mul(CHUNK)..) else {
@@ -564,10 +663,19 @@ impl Top<'_> {
                 }
                 let e = &self.index.entries[i as usize];
                 let keys = self.index.pinyin_keys(i as usize);
+                if !self.q.can_match(&e.text, keys, self.scorer.ascii) {
+                    continue;
+                }
                 let Some(rb) = self.q.refined(&e.text, keys, self.scorer.ascii, e.kind) else {
                     continue;
                 };
                 if key(rb, i) <= t {
+                    continue;
+                }
+                let Some(xb) = self.q.exact(&e.text, keys, self.scorer.ascii, e.kind, &mut rows) else {
+                    continue;
+                };
+                if key(xb, i) <= t {
                     continue;
                 }
                 let Some((score, _, _)) = self.scorer.score(e.kind, &e.text, keys) else {
@@ -752,5 +860,64 @@ impl Searcher {
     /// How many entries the next, longer query will look at (`None`: all).
     pub fn candidates(&self) -> Option<usize> {
         self.candidates.as_ref().map(Vec::len)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use fuzzy_matcher::skim::SkimMatcherV2;
+    use fuzzy_matcher::FuzzyMatcher;
+
+    const HAYS: &[&str] = &[
+        "Redis 的跳跃表 ZSet", "redis", "MySQL InnoDB B+Tree 索引", "HashMap<String, Integer> counts",
+        "tiaoyuebiao shi youxu jihe de diceng shixian", "a/b/c-d_e.f", "xooox Sooo ooo", "1000 10000",
+        "ConcurrentHashMap", "jvm gc: G1 and CMS", "  leading spaces", "线程池 xianchengchi 线程池",
+        "select_related() and prefetch_related()", "ABC abc aBc", "的Redis的redis",
+    ];
+    const QS: &[&str] = &[
+        "r", "re", "redis", "REDIS", "Redis", "sql", "hm", "hashmap", "tyb", "oo", "ooo", "00",
+        "jvm gc", "g1", "a/b", "abc", "ABC", "xcc", "线程", "的r", "b+t", "d_e", "10",
+    ];
+
+    #[test]
+    fn the_bounds_never_undercut_fuzzy_matcher() {
+        let mut rows = Vec::new();
+        for h in HAYS {
+            for q in QS {
+                let raw: Vec<char> = q.chars().collect();
+                let folded: Vec<char> = raw.iter().map(|c| c.to_ascii_lowercase()).collect();
+                let skim = SkimMatcherV2::default().ignore_case().fuzzy_indices(h, q).map(|(s, _)| s);
+                let exact = dp_bound(h, &folded, &raw, &mut rows);
+                assert_eq!(exact, skim, "{q:?} in {h:?}");
+                let refined = refined_bound(h, &folded, &raw, Query::new(q).mask);
+                if let Some(s) = skim {
+                    assert!(refined.is_some_and(|r| r >= s), "{q:?} in {h:?}: {refined:?} < {s}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_group_bound_covers_every_entry_of_the_group() {
+        let mut arena = String::new();
+        let mut scratch = String::new();
+        for h in HAYS {
+            for kind in [Kind::Title, Kind::Text] {
+                let (m, k) = Meta::of(h, kind, &mut arena, &mut scratch);
+                let keys = k.keys(&arena);
+                for q in QS {
+                    let scorer = super::super::Scorer::new(q).unwrap();
+                    let query = Query::new(q);
+                    let best = scorer.score(kind, h, keys).map(|(s, _, _)| s);
+                    let masks_pass = m.all & query.mask == query.mask;
+                    if let Some(s) = best {
+                        assert!(masks_pass, "{q:?} in {h:?} ruled out");
+                        let b = query.group_bound(query.group(&m));
+                        assert!(b >= s, "{q:?} in {h:?} ({kind:?}): bound {b} < score {s}");
+                    }
+                }
+            }
+        }
     }
 }
