@@ -21,7 +21,15 @@ use tuitor::search::{Index, Searcher};
 
 /// Queries people type into the finder.
 pub const QUERIES: &[&str] = &[
-    "redis", "hashmap", "jvm gc", "跳跃表", "线程池", "tiaoyue", "xianchengchi", "tyb", "r",
+    "redis",
+    "hashmap",
+    "jvm gc",
+    "跳跃表",
+    "线程池",
+    "tiaoyue",
+    "xianchengchi",
+    "tyb",
+    "r",
 ];
 
 fn library(n: usize) -> Library {
@@ -54,7 +62,9 @@ fn search(c: &mut Criterion) {
         g.warm_up_time(Duration::from_millis(300));
         g.measurement_time(Duration::from_secs(1));
         for q in QUERIES {
-            g.bench_function(*q, |b| b.iter(|| black_box(index.search(black_box(q), 200))));
+            g.bench_function(*q, |b| {
+                b.iter(|| black_box(index.search(black_box(q), 200)))
+            });
         }
         if name == "1k" {
             for q in ["redis", "xianchengchi"] {

@@ -2,9 +2,9 @@
 //! (every entry scored), on generated mixed Chinese/English notes and on the
 //! fixture notes, for whole queries and for queries typed one key at a time.
 
+mod common;
 #[path = "../benches/support/corpus.rs"]
 mod corpus;
-mod common;
 
 use tuitor::content::load::parse_note;
 use tuitor::content::Library;
@@ -21,10 +21,44 @@ fn generated(n: usize) -> Library {
 }
 
 const QUERIES: &[&str] = &[
-    "r", "re", "redis", "Redis", "REDIS", "hashmap", "HashMap", "conc", "jvm gc", "g1",
-    "跳", "跳跃表", "线程池", "索引", "tiaoyue", "tyb", "xianchengchi", "xcc", "suoyin", "sy",
-    "b+tree", "select_related", "least_conn", "4.5", "1.2", "`", "ooo", "zz", "数据 redis",
-    "q", "x", "疯狂", "qqqq", "ae", "sql", "Spring Boot", "mvcc", "哈希 hash",
+    "r",
+    "re",
+    "redis",
+    "Redis",
+    "REDIS",
+    "hashmap",
+    "HashMap",
+    "conc",
+    "jvm gc",
+    "g1",
+    "跳",
+    "跳跃表",
+    "线程池",
+    "索引",
+    "tiaoyue",
+    "tyb",
+    "xianchengchi",
+    "xcc",
+    "suoyin",
+    "sy",
+    "b+tree",
+    "select_related",
+    "least_conn",
+    "4.5",
+    "1.2",
+    "`",
+    "ooo",
+    "zz",
+    "数据 redis",
+    "q",
+    "x",
+    "疯狂",
+    "qqqq",
+    "ae",
+    "sql",
+    "Spring Boot",
+    "mvcc",
+    "哈希 hash",
 ];
 
 fn same_as_reference(index: &Index, q: &str, limit: usize) {
@@ -61,7 +95,11 @@ fn typing_key_by_key_matches_the_reference() {
         typed.pop();
         if !typed.is_empty() {
             let hits = s.search(&index, &typed, 50);
-            assert_eq!(hits, index.search_exhaustive(&typed, 50), "back to {typed:?}");
+            assert_eq!(
+                hits,
+                index.search_exhaustive(&typed, 50),
+                "back to {typed:?}"
+            );
         }
     }
 }

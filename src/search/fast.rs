@@ -20,8 +20,8 @@
 //! [`Searcher`] keeps the candidates of the previous query: when the query grows
 //! (the old one is a subsequence of the new one) only those are looked at again.
 
-use std::collections::BinaryHeap;
 use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
 
 use pinyin::ToPinyin;
@@ -338,7 +338,6 @@ impl Meta {
 }
 
 impl KeysAt {
-
     /// The same entry with its keys moved `base` bytes further in the arena.
     pub(crate) fn shifted(mut self, base: usize) -> KeysAt {
         match u32::try_from(self.start as usize + base) {
@@ -401,7 +400,9 @@ impl Query {
         for w in chars.windows(2) {
             let (p, c) = (w[0], w[1]);
             match class(p) {
-                Class::HardSep | Class::SoftSep | Class::Empty => add_layered(&mut sep_layers, bit(c)),
+                Class::HardSep | Class::SoftSep | Class::Empty => {
+                    add_layered(&mut sep_layers, bit(c))
+                }
                 // in the text the previous character may be lower case, a digit
                 // or Chinese, and this one an upper case letter
                 _ if c.is_ascii_alphabetic() => add_layered(&mut camel_layers, bit(c)),
@@ -482,7 +483,13 @@ impl Query {
 
     /// [`refined_bound`] over the texts the entry is scored against, title
     /// bonus included.
-    fn refined(&self, text: &str, keys: Option<(&str, &str)>, ascii: bool, kind: Kind) -> Option<i64> {
+    fn refined(
+        &self,
+        text: &str,
+        keys: Option<(&str, &str)>,
+        ascii: bool,
+        kind: Kind,
+    ) -> Option<i64> {
         let mut ub = refined_bound(text, &self.chars, &self.raw, self.mask);
         if ascii {
             if let Some((full, initials)) = keys {
@@ -491,7 +498,13 @@ impl Query {
                 }
             }
         }
-        ub.map(|ub| if kind == Kind::Title { ub + ub / 2 + 10 } else { ub })
+        ub.map(|ub| {
+            if kind == Kind::Title {
+                ub + ub / 2 + 10
+            } else {
+                ub
+            }
+        })
     }
 
     /// [`dp_bound`] over the texts the entry is scored against, title bonus
@@ -512,7 +525,13 @@ impl Query {
                 }
             }
         }
-        ub.map(|ub| if kind == Kind::Title { ub + ub / 2 + 10 } else { ub })
+        ub.map(|ub| {
+            if kind == Kind::Title {
+                ub + ub / 2 + 10
+            } else {
+                ub
+            }
+        })
     }
 }
 
@@ -641,7 +660,13 @@ struct Top<'a> {
 impl Top<'_> {
     /// Score `entries` (one group, in entry order) into `heap`, taking chunks
     /// from `next` until the group is done or cannot improve the top.
-    fn work(&self, entries: &[u32], bound: i64, next: &AtomicUsize, heap: &mut BinaryHeap<Reverse<i64>>) {
+    fn work(
+        &self,
+        entries: &[u32],
+        bound: i64,
+        next: &AtomicUsize,
+        heap: &mut BinaryHeap<Reverse<i64>>,
+    ) {
         let mut rows = Vec::new();
         loop {
             let c = next.fetch_add(1, Ordering::Relaxed);
@@ -672,7 +697,10 @@ impl Top<'_> {
                 if key(rb, i) <= t {
                     continue;
                 }
-                let Some(xb) = self.q.exact(&e.text, keys, self.scorer.ascii, e.kind, &mut rows) else {
+                let Some(xb) = self
+                    .q
+                    .exact(&e.text, keys, self.scorer.ascii, e.kind, &mut rows)
+                else {
                     continue;
                 };
                 if key(xb, i) <= t {
@@ -870,10 +898,21 @@ mod tests {
     use fuzzy_matcher::FuzzyMatcher;
 
     const HAYS: &[&str] = &[
-        "Redis 的跳跃表 ZSet", "redis", "MySQL InnoDB B+Tree 索引", "HashMap<String, Integer> counts",
-        "tiaoyuebiao shi youxu jihe de diceng shixian", "a/b/c-d_e.f", "xooox Sooo ooo", "1000 10000",
-        "ConcurrentHashMap", "jvm gc: G1 and CMS", "  leading spaces", "线程池 xianchengchi 线程池",
-        "select_related() and prefetch_related()", "ABC abc aBc", "的Redis的redis",
+        "Redis 的跳跃表 ZSet",
+        "redis",
+        "MySQL InnoDB B+Tree 索引",
+        "HashMap<String, Integer> counts",
+        "tiaoyuebiao shi youxu jihe de diceng shixian",
+        "a/b/c-d_e.f",
+        "xooox Sooo ooo",
+        "1000 10000",
+        "ConcurrentHashMap",
+        "jvm gc: G1 and CMS",
+        "  leading spaces",
+        "线程池 xianchengchi 线程池",
+        "select_related() and prefetch_related()",
+        "ABC abc aBc",
+        "的Redis的redis",
     ];
     const QS: &[&str] = &[
         "r", "re", "redis", "REDIS", "Redis", "sql", "hm", "hashmap", "tyb", "oo", "ooo", "00",
@@ -887,12 +926,18 @@ mod tests {
             for q in QS {
                 let raw: Vec<char> = q.chars().collect();
                 let folded: Vec<char> = raw.iter().map(|c| c.to_ascii_lowercase()).collect();
-                let skim = SkimMatcherV2::default().ignore_case().fuzzy_indices(h, q).map(|(s, _)| s);
+                let skim = SkimMatcherV2::default()
+                    .ignore_case()
+                    .fuzzy_indices(h, q)
+                    .map(|(s, _)| s);
                 let exact = dp_bound(h, &folded, &raw, &mut rows);
                 assert_eq!(exact, skim, "{q:?} in {h:?}");
                 let refined = refined_bound(h, &folded, &raw, Query::new(q).mask);
                 if let Some(s) = skim {
-                    assert!(refined.is_some_and(|r| r >= s), "{q:?} in {h:?}: {refined:?} < {s}");
+                    assert!(
+                        refined.is_some_and(|r| r >= s),
+                        "{q:?} in {h:?}: {refined:?} < {s}"
+                    );
                 }
             }
         }

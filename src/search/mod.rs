@@ -147,7 +147,14 @@ struct Builder {
 }
 
 impl Builder {
-    fn push(&mut self, topic: TopicId, block: Option<usize>, line: usize, kind: Kind, text: String) {
+    fn push(
+        &mut self,
+        topic: TopicId,
+        block: Option<usize>,
+        line: usize,
+        kind: Kind,
+        text: String,
+    ) {
         let (meta, keys) = fast::Meta::of(&text, kind, &mut self.pinyin, &mut self.scratch);
         self.meta.push(meta);
         self.keys.push(keys);
@@ -338,7 +345,9 @@ impl Index {
             id,
             ..Index::default()
         };
-        index.entries.reserve_exact(parts.iter().map(|p| p.entries.len()).sum());
+        index
+            .entries
+            .reserve_exact(parts.iter().map(|p| p.entries.len()).sum());
         index.meta.reserve_exact(index.entries.capacity());
         index.keys.reserve_exact(index.entries.capacity());
         index
