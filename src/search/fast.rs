@@ -153,7 +153,17 @@ const NEG: i64 = -(1 << 40);
 /// characters match, `P[i][j] = max(M[i][j-1] - 4, P[i][j-1] - 1)`, and row 0
 /// has `P = -1`. Used only as a bound to skip entries; the scores shown come
 /// from fuzzy-matcher. `None` when `q` is not a subsequence of `hay`.
-fn dp_bound(hay: &str, q: &[char], raw: &[char], rows: &mut Vec<(i64, i64)>) -> Option<i64> {
+///
+/// Columns whose character is not in the query only let the gaps grow, so runs
+/// of them are applied at once: after `k` such columns
+/// `P = max(M - 3 - k, P - k)` and `M` is unreachable.
+fn dp_bound(
+    hay: &str,
+    q: &[char],
+    raw: &[char],
+    qmask: u64,
+    rows: &mut Vec<(i64, i64)>,
+) -> Option<i64> {
     let m = q.len();
     let first = *q.first()?;
     rows.clear();
@@ -164,13 +174,22 @@ fn dp_bound(hay: &str, q: &[char], raw: &[char], rows: &mut Vec<(i64, i64)>) -> 
     let mut best = NEG;
     let mut prev_class = Class::Empty;
     let mut started = false;
+    let mut gap: i64 = 0;
     for (pos, c) in hay.chars().enumerate() {
         let cl = class(c);
         let cf = c.to_ascii_lowercase();
         if !started && cf == first {
             started = true;
         }
-        if started {
+        if started && qmask & bit(c) == 0 {
+            gap += 1;
+        } else if started {
+            if gap > 0 {
+                for r in rows.iter_mut().skip(1) {
+                    *r = (NEG, (r.0 - 3 - gap).max(r.1 - gap).max(NEG));
+                }
+                gap = 0;
+            }
             let b = if pos == 0 { 16 } else { bonus(prev_class, cl) };
             // rows hold column pos-1; update from the bottom so row i-1 is
             // still the previous column when row i reads it
@@ -517,11 +536,11 @@ impl Query {
         kind: Kind,
         rows: &mut Vec<(i64, i64)>,
     ) -> Option<i64> {
-        let mut ub = dp_bound(text, &self.chars, &self.raw, rows);
+        let mut ub = dp_bound(text, &self.chars, &self.raw, self.mask, rows);
         if ascii {
             if let Some((full, initials)) = keys {
                 for k in [full, initials] {
-                    ub = ub.max(dp_bound(k, &self.chars, &self.chars, rows));
+                    ub = ub.max(dp_bound(k, &self.chars, &self.chars, self.mask, rows));
                 }
             }
         }
@@ -930,7 +949,7 @@ mod tests {
                     .ignore_case()
                     .fuzzy_indices(h, q)
                     .map(|(s, _)| s);
-                let exact = dp_bound(h, &folded, &raw, &mut rows);
+                let exact = dp_bound(h, &folded, &raw, Query::new(q).mask, &mut rows);
                 assert_eq!(exact, skim, "{q:?} in {h:?}");
                 let refined = refined_bound(h, &folded, &raw, Query::new(q).mask);
                 if let Some(s) = skim {
