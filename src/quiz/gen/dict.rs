@@ -90,15 +90,31 @@ fn shrink_answer(r: &Run) -> Result<String, String> {
     Ok(t.last().map_or(0, |x| x.0).to_string())
 }
 
+/// `fill N` for an N just past a growth point (5, 9, 17 or 33 keys, from
+/// `2^min_exp + 1` up), chosen so that a rehash is still running afterwards: a
+/// few keys later it may already be done, so the nearest counts are tried.
+fn fill_while_rehashing(
+    rng: &mut crate::sim::trace::Rng,
+    seed: u64,
+    min_exp: u64,
+) -> Result<(u64, Run), String> {
+    let first = (1u64 << range(rng, min_exp, 5)) + 1;
+    let preferred = first + range(rng, 0, 2);
+    for n in [preferred, first, first + 1] {
+        let r = run(SIM, Some(CONFIG.into()), seed, vec![format!("fill {n}")])?;
+        let (t, idx) = tables(&r.last()?.state);
+        if t.len() == 2 && idx >= 0 {
+            return Ok((n, r));
+        }
+    }
+    Err("not rehashing".into())
+}
+
 fn grow(seed: u64) -> Result<Question, String> {
     retry(seed, |rng, s| {
-        let n = range(rng, 5, 40);
+        let (n, r) = fill_while_rehashing(rng, s, 2)?;
         let cmds = vec![format!("fill {n}")];
-        let r = run(SIM, Some(CONFIG.into()), s, cmds.clone())?;
         let (t, _) = tables(&r.last()?.state);
-        if t.len() != 2 {
-            return Err("not rehashing".into());
-        }
         let answer = grow_answer(&r)?;
         // Wrong model 1: the whole table is copied at once.
         let mut all = cmds.clone();
@@ -130,13 +146,9 @@ fn grow(seed: u64) -> Result<Question, String> {
 
 fn steps(seed: u64) -> Result<Question, String> {
     retry(seed, |rng, s| {
-        let n = range(rng, 9, 40);
+        let (n, r0) = fill_while_rehashing(rng, s, 3)?;
         let mut cmds = vec![format!("fill {n}")];
-        let r0 = run(SIM, Some(CONFIG.into()), s, cmds.clone())?;
         let (t, idx) = tables(&r0.last()?.state);
-        if t.len() != 2 || idx < 0 {
-            return Err("not rehashing".into());
-        }
         let mut count = 0u32;
         loop {
             cmds.push("get k1".into());
