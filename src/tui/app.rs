@@ -40,6 +40,8 @@ pub enum Msg {
     Indexed(Arc<Index>),
     /// Time for the next step of a playing simulation.
     Tick,
+    /// Finder results for the query of generation `.0` (stale ones are dropped).
+    Found(u64, Vec<crate::search::Hit>),
     /// Live previews of the simulation cards, computed in the background.
     Previews(Arc<super::sim::Previews>),
 }
@@ -240,6 +242,11 @@ pub struct App {
     pub flash: Option<usize>,
     /// The selected simulation card (index into `rendered.sims`).
     pub card: Option<usize>,
+    /// Where finder queries go when a search worker runs (the TUI); tests and
+    /// headless use search on the spot.
+    pub search_tx: Option<std::sync::mpsc::Sender<(u64, String)>>,
+    /// The generation of the latest finder query.
+    pub search_gen: u64,
     /// The screen to go back to when the simulation screen closes.
     pub sim_return: Option<Box<Screen>>,
     /// Live previews of simulation cards (empty until computed).
@@ -298,6 +305,8 @@ impl App {
             card: None,
             previews: Arc::default(),
             sim_return: None,
+            search_tx: None,
+            search_gen: 0,
             back: Vec::new(),
             forward: Vec::new(),
             quit: false,
@@ -1124,8 +1133,17 @@ impl App {
             }
             _ => return false,
         }
-        f.hits = self.index.search(&f.query, FINDER_LIMIT);
-        f.list = ListState::default();
+        match &self.search_tx {
+            // A search worker answers with Msg::Found; typing never waits for it.
+            Some(tx) => {
+                self.search_gen += 1;
+                let _ = tx.send((self.search_gen, f.query.clone()));
+            }
+            None => {
+                f.hits = self.index.search(&f.query, FINDER_LIMIT);
+                f.list = ListState::default();
+            }
+        }
         true
     }
 
@@ -1269,10 +1287,18 @@ impl App {
     /// Apply a message. Returns whether the screen needs a redraw.
     pub fn update(&mut self, msg: Msg) -> bool {
         match msg {
+            Msg::Found(gen, hits) => match &mut self.mode {
+                Mode::Finder(f) if gen == self.search_gen => {
+                    f.hits = hits;
+                    f.list = ListState::default();
+                    true
+                }
+                _ => false,
+            },
             Msg::Indexed(index) => {
                 self.index = index;
                 self.indexing = false;
-                if let Mode::Finder(f) = &mut self.mode {
+                if let (Mode::Finder(f), None) = (&mut self.mode, &self.search_tx) {
                     f.hits = self.index.search(&f.query, FINDER_LIMIT);
                     f.list = ListState::default();
                     return true;

@@ -145,11 +145,33 @@ pub fn run(lib: Library, store: Store, opts: Options) -> Result<()> {
         .context("cannot open the terminal")?;
 
     let (tx, rx) = mpsc::channel::<Msg>();
+    // The finder's searches run on their own thread: typing never waits, and
+    // when queries arrive faster than they are answered only the newest runs.
+    let (query_tx, query_rx) = mpsc::channel::<(u64, String)>();
+    let (worker_index_tx, worker_index_rx) =
+        mpsc::channel::<std::sync::Arc<crate::search::Index>>();
+    let found_tx = tx.clone();
+    std::thread::spawn(move || {
+        let Ok(index) = worker_index_rx.recv() else {
+            return;
+        };
+        while let Ok(mut q) = query_rx.recv() {
+            while let Ok(newer) = query_rx.try_recv() {
+                q = newer;
+            }
+            let hits = index.search(&q.1, app::FINDER_LIMIT);
+            if found_tx.send(Msg::Found(q.0, hits)).is_err() {
+                break;
+            }
+        }
+    });
+    app.search_tx = Some(query_tx);
     // The first frame never waits for the search index.
     let index_tx = tx.clone();
     std::thread::spawn(move || {
-        let index = crate::search::Index::build(&lib);
-        let _ = index_tx.send(Msg::Indexed(std::sync::Arc::new(index)));
+        let index = std::sync::Arc::new(crate::search::Index::build(&lib));
+        let _ = worker_index_tx.send(index.clone());
+        let _ = index_tx.send(Msg::Indexed(index));
         // Then run every card's preset once for its live preview.
         let previews = sim::previews(&lib);
         let _ = index_tx.send(Msg::Previews(std::sync::Arc::new(previews)));
