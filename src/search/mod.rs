@@ -245,9 +245,10 @@ impl Scorer {
             if let Some((full, initials)) = keys {
                 for (key, src) in [(full, Source::Full), (initials, Source::Initials)] {
                     if let Some((s, p)) = matcher.fuzzy_indices(key, &self.lower) {
-                        // Initials scattered over a long line are noise, not a match.
+                        // Pinyin letters scattered over a long line are noise, not
+                        // a match: `tiaoyuebiao` should not find 调…遵…标 far apart.
                         let span = p.last().zip(p.first()).map_or(0, |(l, f)| l - f + 1);
-                        if src == Source::Initials && span > self.qlen * 2 {
+                        if span > self.qlen * 2 {
                             continue;
                         }
                         if best.as_ref().is_none_or(|(b, _, _)| s > *b) {
@@ -431,6 +432,18 @@ mod tests {
         let e = &idx.entries[hits[0].entry];
         assert_eq!(e.kind, Kind::Text);
         assert_eq!(e.line, 5);
+    }
+
+    #[test]
+    fn scattered_pinyin_letters_do_not_match() {
+        let l = lib("# 笔记\n\n## Tools 注册与调用遵循什么标准格式？\n\n## 跳跃表\n");
+        let idx = Index::build(&l);
+        let hits = idx.search("tiaoyuebiao", 10);
+        let titles: Vec<&str> = hits
+            .iter()
+            .map(|h| l.topics[idx.entries[h.entry].topic].title.as_str())
+            .collect();
+        assert_eq!(titles, vec!["跳跃表"], "{hits:?}");
     }
 
     #[test]
