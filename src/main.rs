@@ -42,11 +42,19 @@ fn run_tui(
     quiz: Option<tuitor::quiz::schedule::Options>,
     open_sim: Option<(String, Option<String>, u64)>,
 ) -> anyhow::Result<()> {
-    let lib = cli::load_library(&args.notes, false);
+    // Browsing the user's notes starts at once and loads them in the
+    // background; a quiz or a simulation needs them all first.
+    let background = !args.notes.is_empty() && quiz.is_none() && open_sim.is_none();
+    let (lib, pending) = if background {
+        (tuitor::content::Library::default(), args.notes.clone())
+    } else {
+        (cli::load_library(&args.notes, false), Vec::new())
+    };
     let dir = tuitor::store::data_dir(args.data_dir.as_deref());
     let store = tuitor::store::Store::open(dir.as_deref());
     tuitor::tui::run(
         lib,
+        pending,
         store,
         tuitor::tui::Options {
             lang,

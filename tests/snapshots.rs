@@ -123,3 +123,44 @@ fn too_small_and_tiny_sizes_never_panic() {
         }
     }
 }
+
+#[test]
+fn notes_loaded_in_the_background_fill_the_tree_and_resume() {
+    use tuitor::content::background::{load_in_background, LoadEvent};
+    let mut a = tui::build_app(
+        tuitor::content::Library::default(),
+        Store::memory(),
+        tui::Options {
+            lang: Lang::En,
+            theme: "dark".into(),
+            source: "test".into(),
+            keys: Default::default(),
+            message: None,
+            open_sim: None,
+            quiz: None,
+        },
+    );
+    a.loading = Some((0, 0));
+    a.update(Msg::Term(Event::Resize(80, 24)));
+    assert!(screen(&a).contains("loading 0/0 notes"));
+    let (tx, rx) = std::sync::mpsc::channel();
+    load_in_background(vec![common::fixtures().join("notes")], 2, move |e| {
+        tx.send(e).is_ok()
+    });
+    for ev in rx {
+        let done = matches!(ev, LoadEvent::Done);
+        a.update(Msg::Loaded(ev));
+        if done {
+            break;
+        }
+    }
+    assert!(a.loading.is_none());
+    let s = screen(&a);
+    assert!(
+        s.contains("2 notes") && s.contains("Redis 基础") && s.contains("Nginx 笔记"),
+        "{s}"
+    );
+    // the tree works as if the notes had been there from the start
+    keys(&mut a, "jjjj");
+    assert!(screen(&a).contains("Redis 基础 › 1. 字典"));
+}

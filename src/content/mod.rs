@@ -1,5 +1,6 @@
 //! Notes → [`Library`]: front matter, Markdown, the topic tree and pairing.
 
+pub mod background;
 pub mod frontmatter;
 pub mod load;
 pub mod markdown;

@@ -76,7 +76,13 @@ pub fn match_title(rules: &[Rule], title: &str) -> Vec<SimRef> {
 
 /// Apply rules to every note of `lib` that has no embedded simulation.
 pub fn apply(lib: &mut Library, rules: &[Rule]) {
-    for n in 0..lib.notes.len() {
+    apply_notes(lib, 0..lib.notes.len(), rules);
+}
+
+/// Apply rules to the notes in `notes` (indices into `lib.notes`) that have no
+/// embedded simulation.
+pub fn apply_notes(lib: &mut Library, notes: std::ops::Range<usize>, rules: &[Rule]) {
+    for n in notes {
         let range = lib.notes[n].topics.clone();
         if lib.topics[range.clone()]
             .iter()

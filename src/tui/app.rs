@@ -40,6 +40,8 @@ pub enum Msg {
     Indexed(Arc<Index>),
     /// Time for the next step of a playing simulation.
     Tick,
+    /// Notes loaded in the background, with the running count.
+    Loaded(crate::content::background::LoadEvent),
     /// Finder results for the query of generation `.0` (stale ones are dropped).
     Found(u64, Vec<crate::search::Hit>),
     /// Live previews of the simulation cards, computed in the background.
@@ -242,6 +244,10 @@ pub struct App {
     pub flash: Option<usize>,
     /// The selected simulation card (index into `rendered.sims`).
     pub card: Option<usize>,
+    /// `(done, total)` while notes are still loading in the background.
+    pub loading: Option<(usize, usize)>,
+    /// Whether the user has moved since the start (then resuming would jump).
+    pub touched: bool,
     /// Where finder queries go when a search worker runs (the TUI); tests and
     /// headless use search on the spot.
     pub search_tx: Option<std::sync::mpsc::Sender<(u64, String)>>,
@@ -307,6 +313,8 @@ impl App {
             sim_return: None,
             search_tx: None,
             search_gen: 0,
+            loading: None,
+            touched: false,
             back: Vec::new(),
             forward: Vec::new(),
             quit: false,
@@ -315,19 +323,68 @@ impl App {
         for r in app.lib.roots().collect::<Vec<_>>() {
             app.expanded[r] = true;
         }
-        let resume = app
-            .store
-            .resume(&app.source)
-            .and_then(|r| r.topic.find(&app.lib).map(|t| (t, r.scroll)));
-        let start = resume.or_else(|| app.lib.roots().next().map(|t| (t, 0)));
-        if let Some((t, scroll)) = start {
-            app.reveal(t);
-            app.current = Some(t);
-            app.scroll = scroll;
-            app.select_in_tree(t);
-        }
+        app.go_to_start();
         app.sync();
         app
+    }
+
+    /// Show where the user left off, else the first note (nothing is saved).
+    fn go_to_start(&mut self) {
+        let resume = self
+            .store
+            .resume(&self.source)
+            .and_then(|r| r.topic.find(&self.lib).map(|t| (t, r.scroll)));
+        let start = resume.or_else(|| self.lib.roots().next().map(|t| (t, 0)));
+        if let Some((t, scroll)) = start {
+            self.reveal(t);
+            self.current = Some(t);
+            self.scroll = scroll;
+            self.select_in_tree(t);
+        }
+    }
+
+    /// Take in notes that finished loading in the background.
+    fn on_loaded(&mut self, ev: crate::content::background::LoadEvent) -> bool {
+        use crate::content::background::LoadEvent;
+        match ev {
+            LoadEvent::Notes(notes, done, total) => {
+                let lib = Arc::make_mut(&mut self.lib);
+                let first_note = lib.notes.len();
+                for (n, d) in notes {
+                    lib.push(n, d);
+                }
+                let rules = crate::content::pairing::default_rules();
+                crate::content::pairing::apply_notes(lib, first_note..lib.notes.len(), &rules);
+                let n = self.lib.topics.len();
+                self.expanded.resize(n, false);
+                for r in self.lib.notes[first_note..]
+                    .iter()
+                    .map(|x| x.root)
+                    .collect::<Vec<_>>()
+                {
+                    self.expanded[r] = true;
+                }
+                self.loading = Some((done, total));
+                self.rebuild_visible();
+                if self.current.is_none() {
+                    self.go_to_start();
+                } else if let Some(t) = self.current {
+                    self.select_in_tree(t);
+                }
+                self.sync();
+            }
+            LoadEvent::Problems(p) => Arc::make_mut(&mut self.lib).diagnostics.extend(p),
+            LoadEvent::Done => {
+                self.loading = None;
+                // The note the user was reading may have arrived late.
+                if !self.touched {
+                    self.go_to_start();
+                }
+                self.rendered_for = None;
+                self.sync();
+            }
+        }
+        true
     }
 
     /// The current layout (None when too small).
@@ -1172,6 +1229,7 @@ impl App {
         if k.kind == KeyEventKind::Release {
             return;
         }
+        self.touched = true;
         match self.screen {
             Screen::Browse => self.browse_key(k),
             Screen::Sim(_) => self.sim_key(k),
@@ -1287,6 +1345,7 @@ impl App {
     /// Apply a message. Returns whether the screen needs a redraw.
     pub fn update(&mut self, msg: Msg) -> bool {
         match msg {
+            Msg::Loaded(ev) => self.on_loaded(ev),
             Msg::Found(gen, hits) => match &mut self.mode {
                 Mode::Finder(f) if gen == self.search_gen => {
                     f.hits = hits;

@@ -133,7 +133,14 @@ pub fn build_app_deferred(lib: std::sync::Arc<Library>, store: Store, opts: Opti
 }
 
 /// Run the study guide until the user quits.
-pub fn run(lib: Library, store: Store, opts: Options) -> Result<()> {
+/// `pending` notes (files and folders) are loaded in the background after the
+/// first frame, filling the tree as they arrive.
+pub fn run(
+    lib: Library,
+    pending: Vec<std::path::PathBuf>,
+    store: Store,
+    opts: Options,
+) -> Result<()> {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         bail!("tuitor needs an interactive terminal; for scripts use `tuitor list`, `show` or `search`");
     }
@@ -166,9 +173,25 @@ pub fn run(lib: Library, store: Store, opts: Options) -> Result<()> {
         }
     });
     app.search_tx = Some(query_tx);
-    // The first frame never waits for the search index.
+    // Notes named on the command line load after the first frame.
+    if !pending.is_empty() {
+        app.loading = Some((0, 0));
+        let load_tx = tx.clone();
+        crate::content::background::load_in_background(pending, 2, move |ev| {
+            load_tx.send(Msg::Loaded(ev)).is_ok()
+        });
+    }
+    // The first frame never waits for the search index either: it is built once
+    // every note is in.
+    let (lib_tx, lib_rx) = mpsc::channel::<std::sync::Arc<Library>>();
+    let mut lib_sent = false;
+    if app.loading.is_none() {
+        let _ = lib_tx.send(lib.clone());
+        lib_sent = true;
+    }
     let index_tx = tx.clone();
     std::thread::spawn(move || {
+        let Ok(lib) = lib_rx.recv() else { return };
         let index = std::sync::Arc::new(crate::search::Index::build(&lib));
         let _ = worker_index_tx.send(index.clone());
         let _ = index_tx.send(Msg::Indexed(index));
@@ -241,6 +264,10 @@ pub fn run(lib: Library, store: Store, opts: Options) -> Result<()> {
         }
         if app.quit {
             break;
+        }
+        if !lib_sent && app.loading.is_none() {
+            let _ = lib_tx.send(app.lib.clone());
+            lib_sent = true;
         }
         if redraw {
             term.draw(|f| view::view(&app, f))?;

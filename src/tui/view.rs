@@ -57,7 +57,11 @@ fn browse(app: &App, f: &mut Frame) {
         return;
     };
     if app.lib.topics.is_empty() {
-        let p = Paragraph::new(tr(app.lang, "app.no_notes")).alignment(Alignment::Center);
+        let text = match app.loading {
+            Some((done, total)) => trf(app.lang, "app.loading", &[("i", &done), ("n", &total)]),
+            None => tr(app.lang, "app.no_notes").to_string(),
+        };
+        let p = Paragraph::new(text).alignment(Alignment::Center);
         f.render_widget(p, Rect::new(0, area.height / 2, area.width, 1));
         draw_status(app, f, l.status);
         return;
@@ -267,9 +271,10 @@ fn draw_status(app: &App, f: &mut Frame, r: Rect) {
         right.push_str(&trf(app.lang, "app.diagnostics", &[("n", &problems)]));
         right.push_str(" · ");
     }
-    right.push_str(&match app.lib.notes.len() {
-        1 => tr(app.lang, "app.note_one").to_string(),
-        n => trf(app.lang, "app.notes", &[("n", &n)]),
+    right.push_str(&match (app.loading, app.lib.notes.len()) {
+        (Some((done, total)), _) => trf(app.lang, "app.loading", &[("i", &done), ("n", &total)]),
+        (None, 1) => tr(app.lang, "app.note_one").to_string(),
+        (None, n) => trf(app.lang, "app.notes", &[("n", &n)]),
     });
     let total = app.rendered.lines.len();
     if total > 0 {
