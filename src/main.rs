@@ -12,7 +12,12 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             tuitor::tui::restore();
-            eprintln!("tuitor: {e:#}");
+            // Errors can quote a file name or a config text: show no escapes.
+            let msg = format!("{e:#}");
+            eprintln!(
+                "tuitor: {}",
+                tuitor::content::sanitize::clean_with(&msg, 4, true)
+            );
             ExitCode::from(1)
         }
     }
@@ -88,7 +93,7 @@ fn run() -> anyhow::Result<ExitCode> {
             let mut commands = Vec::new();
             let mut config_text = match &cfg {
                 Some(p) => Some(
-                    std::fs::read_to_string(p)
+                    tuitor::content::load::read_text_limited(p, 1024 * 1024)
                         .map_err(|e| anyhow::anyhow!("cannot read config {}: {e}", p.display()))?,
                 ),
                 None => None,

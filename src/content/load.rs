@@ -447,6 +447,30 @@ fn not_regular(shown: &str) -> Diagnostic {
     )
 }
 
+/// Read a regular file of at most `limit` bytes as UTF-8 text (config files,
+/// scripts). A pipe or device, a larger file or invalid UTF-8 is an error that
+/// says so, so no such file can block or take unbounded memory.
+pub fn read_text_limited(p: &Path, limit: usize) -> std::io::Result<String> {
+    use std::io::Read;
+    if !std::fs::metadata(p)?.is_file() {
+        return Err(std::io::Error::other(
+            "not a regular file (a pipe, socket or device)",
+        ));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(p)?
+        .take(limit as u64 + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() > limit {
+        return Err(std::io::Error::other(format!(
+            "larger than the {} KiB limit",
+            limit / 1024
+        )));
+    }
+    String::from_utf8(bytes)
+        .map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidData, "not valid UTF-8"))
+}
+
 /// Read at most [`MAX_NOTE_BYTES`] + 1 bytes of a regular file, so a file that
 /// grows while it is read, or lies about its size, cannot take unbounded memory.
 fn read_bounded(p: &Path) -> std::io::Result<Vec<u8>> {
