@@ -282,3 +282,34 @@ fn memory_per_input_byte_is_bounded() {
     }
     eprintln!("baseline {base} KiB\n{}", report.join("\n"));
 }
+
+#[test]
+fn a_long_finder_query_does_the_work_of_its_first_64_characters() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for i in 0..20 {
+        write(
+            d,
+            &format!("n{i}.md"),
+            format!(
+                "# 笔记 {i}\n\n{}\n\n{}\n\n{}\n\n{}",
+                "a".repeat(100),
+                "跳跃表".repeat(30),
+                "a 跳".repeat(30),
+                "aaaa 跳跃表 skiplist 字典 rehash\n\n".repeat(200)
+            )
+            .as_bytes(),
+        );
+    }
+    let lib = content::load_paths(&[d.to_path_buf()]);
+    let index = Index::build(&lib);
+    let max = tuitor::search::MAX_QUERY_CHARS;
+    for long in ["a".repeat(1000), "跳跃表".repeat(400), "a 跳".repeat(500)] {
+        let cut: String = long.chars().take(max).collect();
+        // The lines matching the cut query are shorter than the long one: without
+        // the cut nothing would match.
+        let hits = index.search(&cut, 50);
+        assert!(!hits.is_empty(), "{cut}");
+        assert_eq!(index.search(&long, 50), hits, "{cut}");
+    }
+}
