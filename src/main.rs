@@ -24,7 +24,16 @@ fn main() -> ExitCode {
 }
 
 fn run() -> anyhow::Result<ExitCode> {
-    let args = Cli::parse();
+    let args = Cli::try_parse().unwrap_or_else(|e| {
+        use clap::error::ErrorKind;
+        if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+            e.exit();
+        }
+        // A usage error quotes the arguments: show no escapes from them.
+        let msg = e.to_string();
+        eprint!("{}", tuitor::content::sanitize::clean_with(&msg, 4, true));
+        std::process::exit(2);
+    });
     let (config, config_problem) = tuitor::config::load();
     let lang = args.lang.or(config.lang).unwrap_or_else(Lang::from_env);
     let stdout = std::io::stdout();

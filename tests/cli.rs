@@ -236,6 +236,9 @@ fn cli_output_never_carries_raw_escapes() {
         vec!["sim", esc_name, "--cmd", "get k"],
         vec!["sim", "redis-dict", "--script", "/no/such\x1b]0;x\x07"],
         vec!["sim", "redis-dict", "--preset", "\x1b]0;x\x07"],
+        vec!["\x1b]0;x\x07\u{9b}"],
+        vec!["show", "--width", "\x1b]0;x\x07", "t"],
+        vec!["--lang", "\u{9b}31m", "list"],
     ] {
         let o = tuitor(&args);
         for stream in [&o.stdout, &o.stderr] {

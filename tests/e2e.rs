@@ -421,6 +421,20 @@ fn hostile_text_on_every_screen_never_reaches_the_terminal() {
 }
 
 #[test]
+fn usage_errors_on_a_terminal_show_no_escapes_from_the_arguments() {
+    // On a terminal clap colours its messages, so it would pass escapes on.
+    let mut s = Session::start(&["\x1b]0;PWNED\x07\u{9b}2J"], 80, 24, &[]);
+    let st = s.wait_exit();
+    assert_eq!(st.exit_code(), 2);
+    let raw = s.raw();
+    let text = String::from_utf8_lossy(&raw);
+    assert!(text.contains("2J"), "the argument is quoted: {text}");
+    assert!(!raw.windows(2).any(|w| w == b"\x1b]"), "{text:?}");
+    assert!(!raw.contains(&0x07), "{text:?}");
+    assert!(!text.contains('\u{9b}'), "{text:?}");
+}
+
+#[test]
 fn tiny_and_huge_terminals_never_panic() {
     for (cols, rows) in [(20u16, 5u16), (40, 10), (250, 80)] {
         let mut s = Session::start(&["--notes", &fixtures()], cols, rows, &[]);

@@ -140,17 +140,15 @@ fn huge_and_pathological_notes_load_and_render_within_the_width() {
         .any(|x| x.message.contains("binary")));
     assert!(lib.notes.iter().any(|n| n.path.ends_with("new␊line.md")));
 
-    // Everything but the 20 MB note renders at several widths (that one too,
-    // at one width: it is the same code, only slower).
+    // The pathological notes render at narrow, middling and wide screens (the
+    // 20 MB note is rendered by the memory test, in a child process).
     for name in ["cjk-line.md", "wide-table.md", "emphasis.md", "headings.md"] {
-        let n = note(&lib, name).unwrap();
         let mut one = Library::default();
         let (p, ds) = content::load::read_note(&d.join(name));
         one.push(p.unwrap(), ds);
         for w in [8, 40, 133] {
             assert!(fuzz_checks::render_checked(&one, w) > 0, "{name} at {w}");
         }
-        assert!(n.topics.len() >= 1);
     }
     let table = note(&lib, "wide-table.md").unwrap();
     let r = tuitor::render::render_topic(&lib, table.root, 80, &|_| String::new());
