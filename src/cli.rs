@@ -224,8 +224,8 @@ pub fn list(lib: &Library, json_out: bool, out: &mut dyn Write) -> Result<()> {
                 })
             })
             .collect();
-        serde_json::to_writer_pretty(&mut *out, &arr)?;
-        writeln!(out)?;
+        let text = serde_json::to_string_pretty(&arr)?;
+        writeln!(out, "{}", content::sanitize::json_for_terminal(&text))?;
     } else {
         for &t in &order {
             let topic = &lib.topics[t];
@@ -302,8 +302,8 @@ pub fn search_cmd(
                 })
             })
             .collect();
-        serde_json::to_writer_pretty(&mut *out, &arr)?;
-        writeln!(out)?;
+        let text = serde_json::to_string_pretty(&arr)?;
+        writeln!(out, "{}", content::sanitize::json_for_terminal(&text))?;
     } else {
         for h in &hits {
             let e = &index.entries[h.entry];
@@ -406,7 +406,8 @@ pub fn sim_cmd(args: SimArgs<'_>, out: &mut dyn Write) -> Result<bool> {
             Ok(o) => {
                 if args.json {
                     let line = json!({"cmd": cmd, "ok": true, "reply": o.reply, "state": o.state});
-                    writeln!(out, "{line}")?;
+                    let line = line.to_string();
+                    writeln!(out, "{}", content::sanitize::json_for_terminal(&line))?;
                 } else {
                     writeln!(out, "> {}", content::sanitize::cleaned(cmd))?;
                     for s in &o.steps {
@@ -428,7 +429,8 @@ pub fn sim_cmd(args: SimArgs<'_>, out: &mut dyn Write) -> Result<bool> {
             Err(e) => {
                 all_ok = false;
                 if args.json {
-                    writeln!(out, "{}", json!({"cmd": cmd, "ok": false, "error": e.0}))?;
+                    let line = json!({"cmd": cmd, "ok": false, "error": e.0}).to_string();
+                    writeln!(out, "{}", content::sanitize::json_for_terminal(&line))?;
                 } else {
                     writeln!(out, "> {}", content::sanitize::cleaned(cmd))?;
                     writeln!(out, "  ! {}", content::sanitize::cleaned(&e.0))?;
@@ -462,10 +464,17 @@ pub fn sim_list(out: &mut dyn Write) -> Result<()> {
     Ok(())
 }
 
+/// The largest script `tuitor sim --script` reads.
+pub const MAX_SCRIPT_BYTES: usize = 4 * 1024 * 1024;
+
 /// Read a sim script: one command per line, `#` comments.
 pub fn read_script(path: &std::path::Path) -> Result<Vec<String>> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read script {}", path.display()))?;
+    let text = content::load::read_text_limited(path, MAX_SCRIPT_BYTES).with_context(|| {
+        format!(
+            "cannot read script {}",
+            content::sanitize::cleaned(&path.display().to_string())
+        )
+    })?;
     Ok(text
         .lines()
         .map(|l| l.split_once('#').map_or(l, |(a, _)| a).trim().to_string())

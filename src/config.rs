@@ -58,7 +58,7 @@ pub fn load() -> (Config, Option<String>) {
     let Some(p) = path() else {
         return (Config::default(), None);
     };
-    match std::fs::read_to_string(&p) {
+    match crate::content::load::read_text_limited(&p, 1024 * 1024) {
         Ok(text) => match parse(&text) {
             Ok(c) => (c, None),
             Err(e) => (

@@ -20,7 +20,12 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             tuitor::tui::restore();
-            eprintln!("tuitor: {e:#}");
+            // Errors can quote a file name or a config text: show no escapes.
+            let msg = format!("{e:#}");
+            eprintln!(
+                "tuitor: {}",
+                tuitor::content::sanitize::clean_with(&msg, 4, true)
+            );
             ExitCode::from(1)
         }
     }
@@ -73,7 +78,16 @@ fn run_tui(
 }
 
 fn run() -> anyhow::Result<ExitCode> {
-    let args = Cli::parse();
+    let args = Cli::try_parse().unwrap_or_else(|e| {
+        use clap::error::ErrorKind;
+        if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+            e.exit();
+        }
+        // A usage error quotes the arguments: show no escapes from them.
+        let msg = e.to_string();
+        eprint!("{}", tuitor::content::sanitize::clean_with(&msg, 4, true));
+        std::process::exit(2);
+    });
     let (config, config_problem) = tuitor::config::load();
     let lang = args.lang.or(config.lang).unwrap_or_else(Lang::from_env);
     let stdout = std::io::stdout();
@@ -184,7 +198,7 @@ fn run() -> anyhow::Result<ExitCode> {
             let mut commands = Vec::new();
             let mut config_text = match &cfg {
                 Some(p) => Some(
-                    std::fs::read_to_string(p)
+                    tuitor::content::load::read_text_limited(p, 1024 * 1024)
                         .map_err(|e| anyhow::anyhow!("cannot read config {}: {e}", p.display()))?,
                 ),
                 None => None,

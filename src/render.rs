@@ -162,6 +162,11 @@ fn is_cjk_breakable(c: char) -> bool {
 /// Word-wrap styled runs into lines of at most `width` columns, each line starting
 /// with `first` (the first line) or `rest` (the others) as prefix spans.
 pub fn wrap(runs: &[(String, Look)], width: usize, first: &[Span], rest: &[Span]) -> Vec<Line> {
+    // However deep the nesting, leave two columns for the text itself.
+    let (first, rest) = (
+        &clip_spans(first, width.saturating_sub(2))[..],
+        &clip_spans(rest, width.saturating_sub(2))[..],
+    );
     let prefix_w = |p: &[Span]| p.iter().map(|s| s.text.width()).sum::<usize>();
     let mut lines = Vec::new();
     let mut line = Line {
@@ -272,6 +277,34 @@ pub fn wrap_hard(text: &str, look: Look, width: usize, prefix: &[Span]) -> Vec<L
     l.push(&cur, look);
     lines.push(l);
     lines
+}
+
+/// The spans cut to at most `max` display columns (whole characters only).
+pub fn clip_spans(spans: &[Span], max: usize) -> Vec<Span> {
+    let mut out = Vec::with_capacity(spans.len());
+    let mut used = 0;
+    for s in spans {
+        let w = s.text.width();
+        if used + w <= max {
+            out.push(s.clone());
+            used += w;
+            continue;
+        }
+        let mut text = String::new();
+        for c in s.text.chars() {
+            let cw = c.width().unwrap_or(0);
+            if used + cw > max {
+                break;
+            }
+            text.push(c);
+            used += cw;
+        }
+        if !text.is_empty() {
+            out.push(Span { text, look: s.look });
+        }
+        break;
+    }
+    out
 }
 
 fn prefix_width(p: &[Span]) -> usize {
@@ -512,6 +545,12 @@ fn render_table(
         }
         widths[i] = w - 1;
     }
+    if widths.iter().sum::<usize>() > avail {
+        // Too many columns for the width even at their narrowest: show each row
+        // as `header: value` lines instead of a grid.
+        render_table_stacked(cx, header, rows, ncols, first, rest);
+        return;
+    }
     let border = |l: &str, m: &str, r: &str| -> String {
         let mut s = String::from(l);
         for (i, w) in widths.iter().enumerate() {
@@ -572,6 +611,55 @@ fn render_table(
     push_border(cx, rest, border("└", "┴", "┘"));
 }
 
+fn render_table_stacked(
+    cx: &mut Ctx<'_>,
+    header: &[Vec<Inline>],
+    rows: &[Vec<Vec<Inline>>],
+    ncols: usize,
+    first: &[Span],
+    rest: &[Span],
+) {
+    let indent_w = prefix_width(first).max(prefix_width(rest));
+    let rule = "─".repeat(cx.width.saturating_sub(indent_w).max(1));
+    let b = Look::of(Role::Border);
+    let mut l = Line {
+        spans: first.to_vec(),
+    };
+    l.push(&rule, b);
+    cx.out.lines.push(l);
+    for row in rows {
+        for c in 0..ncols {
+            let cell = row.get(c).map(Vec::as_slice).unwrap_or(&[]);
+            if cell.iter().all(|i| i.text.trim().is_empty()) {
+                continue;
+            }
+            let name = header.get(c).map(|h| plain(h)).unwrap_or_default();
+            let mut r = vec![(format!("{name}: "), Look::of(Role::TableHeader))];
+            r.extend(runs(cell, Role::Body));
+            cx.out.lines.extend(wrap(&r, cx.width, rest, rest));
+        }
+        let mut l = Line {
+            spans: rest.to_vec(),
+        };
+        l.push(&rule, b);
+        cx.out.lines.push(l);
+    }
+}
+
+/// Cut a line to `width` columns, ending it with `…` when something was cut.
+fn clip_line(line: &mut Line, width: usize) {
+    if line.width() <= width {
+        return;
+    }
+    let mut spans = clip_spans(&line.spans, width.saturating_sub(1));
+    let look = spans.last().map_or(Look::of(Role::Body), |s| s.look);
+    spans.push(Span {
+        text: "…".into(),
+        look,
+    });
+    line.spans = spans;
+}
+
 /// Lay out topic `t` of `lib` for `width` columns: its title and body, then each
 /// sub-topic in order (heading and body), so opening a section reads the whole
 /// section. `sim_about` gives the one-line text of a simulation card.
@@ -624,6 +712,11 @@ pub fn render_topic(
             render_sim_card(&mut cx, s, &[], &[]);
         }
         stack.extend(topic.children.iter().rev());
+    }
+    // The blocks keep to the width; this guarantees it for frames and borders
+    // drawn inside deep nesting on a narrow screen.
+    for line in &mut out.lines {
+        clip_line(line, width);
     }
     out
 }
@@ -736,6 +829,43 @@ mod tests {
         assert_eq!(truncate("跳跃表结构", 7), "跳跃表…");
         assert_eq!(truncate("abc", 3), "abc");
         assert_eq!(truncate("abcd", 3), "ab…");
+    }
+
+    #[test]
+    fn tables_too_wide_for_the_screen_show_rows_as_header_value_lines() {
+        let head: Vec<String> = (0..100).map(|c| format!("h{c}")).collect();
+        let cells: Vec<String> = (0..100).map(|c| format!("v{c}")).collect();
+        let md = format!(
+            "# t\n\n| {} |\n|{}\n| {} |\n",
+            head.join(" | "),
+            "---|".repeat(100),
+            cells.join(" | ")
+        );
+        let l = lib(&md);
+        let lines = text(&l, 0, 40);
+        assert!(lines.iter().all(|x| width(x) <= 40), "{lines:?}");
+        assert!(lines.contains(&"h0: v0".to_string()), "{lines:?}");
+        assert!(lines.contains(&"h99: v99".to_string()), "{lines:?}");
+    }
+
+    #[test]
+    fn deep_nesting_on_a_narrow_screen_keeps_the_text_and_the_width() {
+        let md = format!(
+            "# t\n\n{}deep text\n\n{}quoted\n",
+            "- ".repeat(30),
+            "> ".repeat(30)
+        );
+        let l = lib(&md);
+        for w in [8, 20, 40] {
+            let lines = text(&l, 0, w);
+            assert!(lines.iter().all(|x| width(x) <= w), "{w}: {lines:?}");
+            // Words may break across lines at these widths; no letter is lost.
+            let all: String = lines.concat().split_whitespace().collect();
+            assert!(
+                all.contains("deeptext") && all.contains("quoted"),
+                "{w}: {lines:?}"
+            );
+        }
     }
 
     proptest! {

@@ -194,6 +194,112 @@ fn hostile_note_bytes_never_reach_the_terminal() {
     s.assert_restored();
 }
 
+/// Every way a byte stream could command the terminal that tuitor itself never
+/// uses: OSC (window title, clipboard), DCS, APC, PM, SOS, a reset, BEL, DEL, C1
+/// controls (U+0080–U+009F; U+009B is the one-character CSI) and leaving the
+/// alternate screen more than once (only tuitor's own exit does).
+fn assert_no_foreign_controls(raw: &[u8]) {
+    let count = |pat: &[u8]| raw.windows(pat.len()).filter(|w| *w == pat).count();
+    for (pat, what) in [
+        (&b"\x1b]"[..], "OSC (title, clipboard)"),
+        (b"\x1bP", "DCS"),
+        (b"\x1b_", "APC"),
+        (b"\x1b^", "PM"),
+        (b"\x1bX", "SOS"),
+        (b"\x1bc", "terminal reset"),
+        (b"\x07", "BEL"),
+        (b"\x7f", "DEL"),
+    ] {
+        assert_eq!(count(pat), 0, "{what} from a note reached the terminal");
+    }
+    assert_eq!(
+        count(b"\x1b[?1049l"),
+        1,
+        "only tuitor's own exit leaves the alternate screen"
+    );
+    let text = String::from_utf8_lossy(raw);
+    let c1: Vec<char> = text
+        .chars()
+        .filter(|&c| (0x80..=0x9f).contains(&(c as u32)))
+        .collect();
+    assert!(c1.is_empty(), "C1 controls reached the terminal: {c1:?}");
+}
+
+#[test]
+fn hostile_text_on_every_screen_never_reaches_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let evil = concat!(
+        "---\n",
+        "title: \"HOSTILE \\e]0;FM-TITLE\\a \\x9b2J\"\n",
+        "tags: [\"\\e]52;c;dGFn\\a\", \"\\x9b31m\"]\n",
+        "---\n",
+        "## PWNED \x1b]0;H1\x07 one \u{9b}31m\n\n",
+        "PWNED body \x1b]52;c;SGVsbG8=\x07 \x1b[?1049l \x1bP1$r\x1b\\ \x1b_apc\x1b\\ \x7f \u{202e}rev \u{9b}2J end\n\n",
+        "| PWNED \x1b]0;th\x07 | b |\n|---|---|\n| \x1b[?1049l | \u{9b}c |\n\n",
+        "```sim\nredis-dict\x1b]0;sim\x07 preset=\x1b]0;p\x07\n```\n\n",
+        "## PWNED two \x1bc\n\nmore \x07 text\n",
+    );
+    std::fs::write(dir.path().join("evil\x1b]0;file\x07.md"), evil).unwrap();
+    std::fs::write(
+        dir.path().join("broken\x1b[7m.md"),
+        "---\nkey: [\x1b]0;yaml\x07\n---\n# b \x1b]0;x\x07\n\n```sim\nnope\x1b]0;s\x07\n```\n",
+    )
+    .unwrap();
+    let mut s = Session::start(&["--notes", dir.path().to_str().unwrap()], 100, 30, &[]);
+    s.wait_for("HOSTILE");
+    // Browse: expand everything, walk the tree.
+    s.send("e");
+    s.send("jjjjk");
+    // Finder results, then open the best hit and scroll through it.
+    s.send("f");
+    s.send("PWNED");
+    s.wait_for("PWNED two");
+    s.send("\r");
+    s.wait_for("PWNED body");
+    s.send("\t");
+    s.send("jjjjjjjjjj");
+    s.send("g");
+    // In-topic search, next and previous hit.
+    s.send("/");
+    s.send("PWNED");
+    s.send("\r");
+    s.send("n");
+    s.send("N");
+    // Help, outline, bookmarks, diagnostics.
+    s.send("?");
+    s.wait_for("按键帮助");
+    s.send("\x1b");
+    s.send("o");
+    s.wait_for("本篇大纲");
+    s.send("\x1b");
+    s.send("m");
+    s.send("'");
+    s.wait_for("PWNED");
+    s.send("\x1b");
+    s.send("D");
+    s.wait_for("加载问题");
+    s.wait_for("broken");
+    s.send("\x1b");
+    s.send("q");
+    s.wait_exit();
+    assert_no_foreign_controls(&s.raw());
+    s.assert_restored();
+}
+
+#[test]
+fn usage_errors_on_a_terminal_show_no_escapes_from_the_arguments() {
+    // On a terminal clap colours its messages, so it would pass escapes on.
+    let mut s = Session::start(&["\x1b]0;PWNED\x07\u{9b}2J"], 80, 24, &[]);
+    let st = s.wait_exit();
+    assert_eq!(st.exit_code(), 2);
+    let raw = s.raw();
+    let text = String::from_utf8_lossy(&raw);
+    assert!(text.contains("2J"), "the argument is quoted: {text}");
+    assert!(!raw.windows(2).any(|w| w == b"\x1b]"), "{text:?}");
+    assert!(!raw.contains(&0x07), "{text:?}");
+    assert!(!text.contains('\u{9b}'), "{text:?}");
+}
+
 #[test]
 fn tiny_and_huge_terminals_never_panic() {
     for (cols, rows) in [(20u16, 5u16), (40, 10), (250, 80)] {

@@ -364,7 +364,8 @@ pub fn discover(paths: &[PathBuf], diags: &mut Vec<Diagnostic>) -> Vec<PathBuf> 
         let shown = cleaned(&p.display().to_string());
         match std::fs::metadata(p) {
             Ok(m) if m.is_dir() => scan_dir(p, 0, &mut seen_dirs, &mut out, diags),
-            Ok(_) => out.push(p.clone()),
+            Ok(m) if m.is_file() => out.push(p.clone()),
+            Ok(_) => diags.push(not_regular(&shown)),
             Err(e) => diags.push(diag(
                 &shown,
                 None,
@@ -421,7 +422,10 @@ fn scan_dir(
         }
         match std::fs::metadata(&p) {
             Ok(m) if m.is_dir() => scan_dir(&p, depth + 1, seen, out, diags),
-            Ok(_) if is_note_path(&p) => out.push(p),
+            Ok(m) if m.is_file() && is_note_path(&p) => out.push(p),
+            Ok(_) if is_note_path(&p) => {
+                diags.push(not_regular(&cleaned(&p.display().to_string())))
+            }
             Ok(_) => {}
             Err(e) => diags.push(diag(
                 &cleaned(&p.display().to_string()),
@@ -433,10 +437,65 @@ fn scan_dir(
     }
 }
 
-/// Read and parse one file.
+/// A pipe, socket or device: reading it could block forever or never end.
+fn not_regular(shown: &str) -> Diagnostic {
+    diag(
+        shown,
+        None,
+        Severity::Error,
+        "not a regular file (a pipe, socket or device), skipped; name a Markdown file",
+    )
+}
+
+/// Read a regular file of at most `limit` bytes as UTF-8 text (config files,
+/// scripts). A pipe or device, a larger file or invalid UTF-8 is an error that
+/// says so, so no such file can block or take unbounded memory.
+pub fn read_text_limited(p: &Path, limit: usize) -> std::io::Result<String> {
+    use std::io::Read;
+    if !std::fs::metadata(p)?.is_file() {
+        return Err(std::io::Error::other(
+            "not a regular file (a pipe, socket or device)",
+        ));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(p)?
+        .take(limit as u64 + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() > limit {
+        return Err(std::io::Error::other(format!(
+            "larger than the {} KiB limit",
+            limit / 1024
+        )));
+    }
+    String::from_utf8(bytes)
+        .map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidData, "not valid UTF-8"))
+}
+
+/// Read at most [`MAX_NOTE_BYTES`] + 1 bytes of a regular file, so a file that
+/// grows while it is read, or lies about its size, cannot take unbounded memory.
+fn read_bounded(p: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let not_regular = || std::io::Error::other("not a regular file (a pipe, socket or device)");
+    // Checked before opening: opening a pipe blocks until something writes to it.
+    if !std::fs::metadata(p)?.is_file() {
+        return Err(not_regular());
+    }
+    let file = std::fs::File::open(p)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(not_regular());
+    }
+    let limit = MAX_NOTE_BYTES as u64 + 1;
+    let mut bytes = Vec::with_capacity(meta.len().min(limit) as usize);
+    file.take(limit).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// Read and parse one file. Only regular files are read, and at most
+/// [`MAX_NOTE_BYTES`] + 1 bytes of them (a larger file is refused).
 pub fn read_note(p: &Path) -> (Option<ParsedNote>, Vec<Diagnostic>) {
     let shown = p.display().to_string();
-    match std::fs::read(p) {
+    match read_bounded(p) {
         Ok(bytes) => parse_note(&shown, &bytes),
         Err(e) => (
             None,

@@ -63,6 +63,27 @@ pub fn cleaned(s: &str) -> String {
     clean(s).into_owned()
 }
 
+/// Make serialized JSON safe to print on a terminal. `serde_json` escapes the C0
+/// controls but writes DEL, the C1 controls (U+0080–U+009F; U+009B is CSI) and
+/// the bidi overrides as they are; this escapes those as `\uXXXX` too. The
+/// result is the same JSON value (these characters only occur inside strings).
+pub fn json_for_terminal(json: &str) -> Cow<'_, str> {
+    // A raw newline is layout (pretty printing): inside strings it is escaped.
+    let needs = |c: char| is_unsafe(c) && c != '\n';
+    if !json.chars().any(needs) {
+        return Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if needs(c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -77,6 +98,15 @@ mod tests {
         assert_eq!(clean("nul\0"), "nul␀");
         assert_eq!(clean("普通文本"), "普通文本");
         assert!(matches!(clean("plain"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn json_escapes_what_serde_json_leaves_raw() {
+        let v = serde_json::json!({"k": "a\u{9b}31m\u{7f}\u{202e}\x1b"});
+        let s = json_for_terminal(&v.to_string()).into_owned();
+        assert_eq!(s, r#"{"k":"a\u009b31m\u007f\u202e\u001b"}"#);
+        let back: serde_json::Value = serde_json::from_str(&s).unwrap();
+        assert_eq!(back, v);
     }
 
     #[test]

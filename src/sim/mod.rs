@@ -48,12 +48,30 @@ pub struct Outcome {
 #[error("{0}")]
 pub struct CmdError(pub String);
 
+/// The longest command line a session accepts, in bytes. Longer lines are
+/// refused before they are parsed, so one line cannot make a session allocate
+/// without bound; each engine also caps its own counts (`fill`, `reqs`, members).
+pub const MAX_LINE_BYTES: usize = 256 * 1024;
+
+/// Refuse a command line longer than [`MAX_LINE_BYTES`].
+pub fn check_line(line: &str) -> Result<(), CmdError> {
+    if line.len() > MAX_LINE_BYTES {
+        return Err(CmdError(format!(
+            "command line is {} KiB, longer than the {} KiB limit; split it into several commands",
+            line.len() / 1024,
+            MAX_LINE_BYTES / 1024
+        )));
+    }
+    Ok(())
+}
+
 /// A running simulation that accepts the engine's command language.
 ///
 /// This is what `tuitor sim`, the simulation view's input line and the quiz
 /// generators talk to.
 pub trait Session: Send {
-    /// Run one command line (e.g. `set k v`). A bad command changes nothing.
+    /// Run one command line (e.g. `set k v`). A bad command changes nothing; a
+    /// line longer than [`MAX_LINE_BYTES`] is refused.
     fn run(&mut self, line: &str) -> Result<Outcome, CmdError>;
     /// The engine's state now, as JSON.
     fn state(&self) -> Value;

@@ -1667,6 +1667,8 @@ pub fn split_args(line: &str) -> Result<Vec<Bytes>, CmdError> {
 
 /// Largest `N` accepted by `step`, `cron` and `fill`.
 pub const MAX_REPEAT: u64 = 10_000;
+/// Longest key prefix `fill` accepts.
+pub const MAX_FILL_PREFIX: usize = 256;
 
 fn arity_error(name: &str) -> Reply {
     Reply::Error(format!(
@@ -1742,6 +1744,12 @@ fn parse(args: &[Bytes]) -> Result<Cmd, CmdError> {
                 Some(a) => parse_count(a, what)?,
                 None => 1,
             };
+            if args.get(2).is_some_and(|p| p.len() > MAX_FILL_PREFIX) {
+                // N keys each as long as the prefix: keep the product small.
+                return Err(CmdError(format!(
+                    "fill: the key prefix may be at most {MAX_FILL_PREFIX} bytes"
+                )));
+            }
             match name.as_str() {
                 "step" => Cmd::Step(n),
                 "cron" => Cmd::Cron(n),
@@ -1973,6 +1981,7 @@ impl DictSession {
 
 impl Session for DictSession {
     fn run(&mut self, line: &str) -> Result<Outcome, CmdError> {
+        crate::sim::check_line(line)?;
         let args = split_args(line)?;
         let cmd = parse(&args)?;
         if matches!(cmd, Cmd::BgsaveDone) && !self.server.has_child() {

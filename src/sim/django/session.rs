@@ -329,6 +329,7 @@ impl LifecycleSession {
 
 impl Session for LifecycleSession {
     fn run(&mut self, line: &str) -> Result<Outcome, CmdError> {
+        crate::sim::check_line(line)?;
         let (method, path) = Self::parse(line)?;
         let served = self.handler.handle(&method, &path).clone();
         let events = self.handler.obs.take();
@@ -857,6 +858,7 @@ impl OrmSession {
 
 impl Session for OrmSession {
     fn run(&mut self, line: &str) -> Result<Outcome, CmdError> {
+        crate::sim::check_line(line)?;
         let cmd = self.parse(line)?;
         self.orm.begin();
         crate::emit!(

@@ -316,6 +316,7 @@ where
 
 impl Session for UpstreamSession {
     fn run(&mut self, line: &str) -> Result<Outcome, CmdError> {
+        crate::sim::check_line(line)?;
         let cmd = parse(line)?;
         self.check(&cmd)?;
         let reply = self.exec(cmd)?;

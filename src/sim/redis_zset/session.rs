@@ -756,6 +756,7 @@ fn parse_range(min: &[u8], max: &[u8]) -> Option<ScoreRange> {
 
 impl Session for ZsetSession {
     fn run(&mut self, line: &str) -> Result<Outcome, CmdError> {
+        crate::sim::check_line(line)?;
         let args = split_args(line)?;
         if args.is_empty() {
             return Err(CmdError("empty command".into()));
