@@ -104,7 +104,8 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Run a simulation headlessly.
+    /// Run a simulation: print its narrated trace (or JSON), or step through it
+    /// on screen with --tui.
     Sim {
         /// The simulation (see `tuitor sim --list`).
         #[arg(required_unless_present = "list")]
