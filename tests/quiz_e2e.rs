@@ -214,3 +214,72 @@ fn a_corrupt_database_is_moved_aside_and_the_app_starts() {
     assert!(aside, "the bad file is kept beside the new database");
     assert_eq!(reviews_in(&dir), 0);
 }
+
+/// Answer whatever card is showing (right or wrong does not matter) and send
+/// the grade key last, returning the screen just before the grade.
+fn answer_any(s: &mut Session) -> String {
+    let screen = s.wait_for("第 1/");
+    if screen.contains("[单选]") || screen.contains("[多选]") {
+        s.send("1");
+        if screen.contains("[多选]") {
+            s.send("\r");
+        }
+    } else if screen.contains("[填空]") {
+        s.send("x\r");
+    } else if screen.contains("[排序]") {
+        s.send("\r");
+    } else {
+        s.send(" ");
+    }
+    s.wait_for("1 重来")
+}
+
+#[test]
+fn repeated_kills_at_varied_moments_never_lose_a_committed_review() {
+    let data = tempfile::tempdir().unwrap();
+    let dir = data.path().to_path_buf();
+    let notes = quiz_notes();
+    let mut args = quiz_args(&notes);
+    args.push("--cram".into());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let mut at_least = 0;
+    for delay_ms in [0u64, 2, 5, 10, 20, 40, 80, 160] {
+        let before = reviews_in(&dir);
+        let mut s = Session::start(
+            &args,
+            100,
+            30,
+            &[("TUITOR_DATA_DIR", dir.to_str().unwrap())],
+        );
+        answer_any(&mut s);
+        // Grade, then kill after `delay_ms`: sometimes before the review is
+        // written, sometimes after.
+        s.send_now("3");
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let next_card_shown = s.screen().contains("第 2/");
+        let pid = s.child.process_id().expect("a pid");
+        let st = std::process::Command::new("kill")
+            .args(["-KILL", &pid.to_string()])
+            .status()
+            .expect("run kill");
+        assert!(st.success());
+        s.wait_exit();
+        let after = reviews_in(&dir);
+        // Each answer is committed before the next card shows: if the next card
+        // was on screen, the review is there; either way nothing older is lost.
+        if next_card_shown {
+            assert_eq!(after, before + 1, "delay {delay_ms} ms");
+        } else {
+            assert!(
+                after == before || after == before + 1,
+                "delay {delay_ms} ms: {before} → {after}"
+            );
+        }
+        at_least += usize::from(next_card_shown);
+        assert!(after >= at_least);
+    }
+    assert!(
+        reviews_in(&dir) >= 1,
+        "at least the slow kills happened after a commit"
+    );
+}

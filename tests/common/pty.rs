@@ -98,6 +98,12 @@ impl Session {
         }
     }
 
+    /// Send keys without waiting afterwards.
+    pub fn send_now(&mut self, s: &str) {
+        self.writer.write_all(s.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+    }
+
     pub fn send(&mut self, s: &str) {
         self.writer.write_all(s.as_bytes()).unwrap();
         self.writer.flush().unwrap();
