@@ -196,3 +196,30 @@ fn play_advances_on_ticks_only() {
     a.update(Msg::Tick);
     assert_eq!(sim_pos(&a).0, 2);
 }
+
+#[test]
+fn control_characters_typed_into_a_simulation_never_reach_the_screen() {
+    for (sim, cmd) in [
+        ("redis-zset", r#":ZADD zs 1 "\x1b]0;pwned\x07" 2 "\x9b31m""#),
+        ("redis-dict", ":set \u{1b}]52;c;aGk= v"),
+        ("nginx-upstream", ":req uri=/\u{1b}[2J"),
+        ("django", ":GET /\u{1b}[?1049l"),
+    ] {
+        for (w, h) in [(80, 24), (120, 40)] {
+            let mut a = app(w, h);
+            a.open_sim(sim, None);
+            typed(&mut a, &format!("{cmd}\n"));
+            for _ in 0..3 {
+                let s = screen(&a);
+                assert!(
+                    !s.chars()
+                        .any(|c| (c as u32) < 0x20 && c != '\n'
+                            || (0x7f..=0x9f).contains(&(c as u32))),
+                    "{sim} {w}x{h}:\n{s}"
+                );
+                key(&mut a, KeyCode::Left);
+                key(&mut a, KeyCode::Tab);
+            }
+        }
+    }
+}
