@@ -32,6 +32,7 @@ fn app(lib: Library) -> App {
             message: None,
             quiz: None,
             open_sim: None,
+            embedded_later: false,
         },
     );
     app.update(Msg::Term(Event::Resize(200, 60)));

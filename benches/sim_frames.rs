@@ -32,6 +32,7 @@ fn frames(c: &mut Criterion) {
                 keys: Default::default(),
                 message: None,
                 open_sim: None,
+                embedded_later: false,
                 quiz: None,
             },
         );

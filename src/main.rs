@@ -49,12 +49,13 @@ fn run_tui(
 ) -> anyhow::Result<()> {
     // Browsing the user's notes starts at once and loads them in the
     // background; a quiz or a simulation needs them all first.
-    let background = !args.notes.is_empty() && quiz.is_none() && open_sim.is_none();
+    let background = quiz.is_none() && open_sim.is_none();
     let (lib, pending) = if background {
         (tuitor::content::Library::default(), args.notes.clone())
     } else {
         (cli::load_library(&args.notes, false), Vec::new())
     };
+    let embedded_later = background && args.notes.is_empty();
     let dir = tuitor::store::data_dir(args.data_dir.as_deref());
     let store = tuitor::store::Store::open(dir.as_deref());
     tuitor::tui::run(
@@ -73,6 +74,7 @@ fn run_tui(
             message: config_problem,
             quiz,
             open_sim,
+            embedded_later,
         },
     )
 }

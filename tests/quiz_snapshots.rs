@@ -26,6 +26,7 @@ fn app(lib: tuitor::content::Library, lang: Lang, w: u16, h: u16, store: Store) 
             message: None,
             quiz: None,
             open_sim: None,
+            embedded_later: false,
         },
     );
     app.update(Msg::Term(Event::Resize(w, h)));

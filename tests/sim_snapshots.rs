@@ -24,6 +24,7 @@ fn app(w: u16, h: u16) -> App {
             keys: Default::default(),
             message: None,
             open_sim: None,
+            embedded_later: false,
             quiz: None,
         },
     );

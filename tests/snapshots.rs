@@ -22,6 +22,7 @@ fn app(lang: Lang, w: u16, h: u16) -> App {
             keys: Default::default(),
             message: None,
             open_sim: None,
+            embedded_later: false,
             quiz: None,
         },
     );
@@ -137,6 +138,7 @@ fn notes_loaded_in_the_background_fill_the_tree_and_resume() {
             keys: Default::default(),
             message: None,
             open_sim: None,
+            embedded_later: false,
             quiz: None,
         },
     );
@@ -163,4 +165,14 @@ fn notes_loaded_in_the_background_fill_the_tree_and_resume() {
     // the tree works as if the notes had been there from the start
     keys(&mut a, "jjjj");
     assert!(screen(&a).contains("Redis 基础 › 1. 字典"));
+}
+
+#[test]
+fn enter_in_the_finder_before_the_worker_answers_still_jumps_to_the_best_hit() {
+    let mut a = app(Lang::Zh, 120, 40);
+    // A search worker that has not answered yet.
+    let (tx, _rx) = std::sync::mpsc::channel();
+    a.search_tx = Some(tx);
+    keys(&mut a, "ftyb\n");
+    assert!(screen(&a).contains("Redis 基础 › 2. 跳跃表"));
 }

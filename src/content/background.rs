@@ -100,6 +100,18 @@ pub fn load_in_background(
     });
 }
 
+/// Parse the notes embedded in the binary on a background thread and report
+/// them as one batch, then [`LoadEvent::Done`].
+pub fn load_embedded_in_background(send: impl Fn(LoadEvent) -> bool + Send + 'static) {
+    std::thread::spawn(move || {
+        let notes: Vec<Loaded> = super::load::embedded_parsed();
+        let total = notes.len();
+        if send(LoadEvent::Notes(notes, total, total)) {
+            send(LoadEvent::Done);
+        }
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -342,17 +342,23 @@ impl Library {
 /// Load the notes embedded in the binary.
 pub fn load_embedded() -> Library {
     let mut lib = Library::default();
-    for (path, text) in EMBEDDED {
-        if is_note_path(Path::new(path)) {
-            let (note, diags) = parse_note(path, text.as_bytes());
-            match note {
-                Some(n) => lib.push(n, diags),
-                None => lib.diagnostics.extend(diags),
-            }
-        }
+    for (n, diags) in embedded_parsed() {
+        lib.push(n, diags);
     }
     pairing::apply(&mut lib, &pairing::default_rules());
     lib
+}
+
+/// The embedded notes, parsed, in order (without pairing rules applied).
+pub fn embedded_parsed() -> Vec<(ParsedNote, Vec<Diagnostic>)> {
+    EMBEDDED
+        .iter()
+        .filter(|(path, _)| is_note_path(Path::new(path)))
+        .filter_map(|(path, text)| {
+            let (note, diags) = parse_note(path, text.as_bytes());
+            note.map(|n| (n, diags))
+        })
+        .collect()
 }
 
 /// Collect note files from the given paths: files as named (any extension),

@@ -253,6 +253,8 @@ pub struct App {
     pub search_tx: Option<std::sync::mpsc::Sender<(u64, String)>>,
     /// The generation of the latest finder query.
     pub search_gen: u64,
+    /// The generation of the finder results on screen.
+    pub found_gen: u64,
     /// The screen to go back to when the simulation screen closes.
     pub sim_return: Option<Box<Screen>>,
     /// Live previews of simulation cards (empty until computed).
@@ -313,6 +315,7 @@ impl App {
             sim_return: None,
             search_tx: None,
             search_gen: 0,
+            found_gen: 0,
             loading: None,
             touched: false,
             back: Vec::new(),
@@ -735,7 +738,14 @@ impl App {
 
     fn list_open(&mut self) {
         match std::mem::replace(&mut self.mode, Mode::Normal) {
-            Mode::Finder(f) => {
+            Mode::Finder(mut f) => {
+                // Enter pressed before the worker answered the latest query:
+                // answer it here rather than jump to a stale hit.
+                if self.found_gen != self.search_gen && !self.indexing {
+                    f.hits = self.index.search(&f.query, FINDER_LIMIT);
+                    f.list = ListState::default();
+                    self.found_gen = self.search_gen;
+                }
                 if let Some(h) = f.hits.get(f.list.sel) {
                     self.jump_to_hit(h.entry);
                 }
@@ -1350,6 +1360,7 @@ impl App {
                 Mode::Finder(f) if gen == self.search_gen => {
                     f.hits = hits;
                     f.list = ListState::default();
+                    self.found_gen = gen;
                     true
                 }
                 _ => false,

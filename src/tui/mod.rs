@@ -91,6 +91,9 @@ pub struct Options {
     pub keys: std::collections::BTreeMap<String, std::collections::BTreeMap<String, Vec<String>>>,
     /// A message to show at start (e.g. a config problem).
     pub message: Option<String>,
+    /// Load the built-in notes after the first frame (the library passed in is
+    /// empty).
+    pub embedded_later: bool,
     /// Open this simulation (name, preset, seed) instead of the notes.
     pub open_sim: Option<(String, Option<String>, u64)>,
     /// Start in a quiz session chosen like this (`tuitor quiz`).
@@ -145,6 +148,7 @@ pub fn run(
         bail!("tuitor needs an interactive terminal; for scripts use `tuitor list`, `show` or `search`");
     }
     let lib = std::sync::Arc::new(lib);
+    let opts_embedded = opts.embedded_later;
     let mut app = build_app_deferred(lib.clone(), store, opts);
     install_panic_hook();
     let _guard = Guard::enter()?;
@@ -173,11 +177,18 @@ pub fn run(
         }
     });
     app.search_tx = Some(query_tx);
-    // Notes named on the command line load after the first frame.
+    // Notes load after the first frame: the ones named on the command line, or
+    // the built-in ones when the library came empty.
     if !pending.is_empty() {
         app.loading = Some((0, 0));
         let load_tx = tx.clone();
         crate::content::background::load_in_background(pending, 2, move |ev| {
+            load_tx.send(Msg::Loaded(ev)).is_ok()
+        });
+    } else if app.lib.notes.is_empty() && opts_embedded {
+        app.loading = Some((0, 0));
+        let load_tx = tx.clone();
+        crate::content::background::load_embedded_in_background(move |ev| {
             load_tx.send(Msg::Loaded(ev)).is_ok()
         });
     }
