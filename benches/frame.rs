@@ -28,11 +28,7 @@ fn app(lib: Library) -> App {
             lang: Lang::En,
             theme: "dark".into(),
             source: "bench".into(),
-            keys: Default::default(),
-            message: None,
-            quiz: None,
-            open_sim: None,
-            embedded_later: false,
+            ..Default::default()
         },
     );
     app.update(Msg::Term(Event::Resize(200, 60)));

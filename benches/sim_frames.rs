@@ -29,11 +29,7 @@ fn frames(c: &mut Criterion) {
                 lang: Lang::Zh,
                 theme: "dark".into(),
                 source: "bench".into(),
-                keys: Default::default(),
-                message: None,
-                open_sim: None,
-                embedded_later: false,
-                quiz: None,
+                ..Default::default()
             },
         );
         app.update(Msg::Term(Event::Resize(200, 60)));

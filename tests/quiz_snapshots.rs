@@ -22,11 +22,7 @@ fn app(lib: tuitor::content::Library, lang: Lang, w: u16, h: u16, store: Store) 
             lang,
             theme: "dark".into(),
             source: "test".into(),
-            keys: Default::default(),
-            message: None,
-            quiz: None,
-            open_sim: None,
-            embedded_later: false,
+            ..Default::default()
         },
     );
     app.update(Msg::Term(Event::Resize(w, h)));

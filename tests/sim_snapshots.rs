@@ -21,11 +21,7 @@ fn app(w: u16, h: u16) -> App {
             lang: Lang::Zh,
             theme: "dark".into(),
             source: "test".into(),
-            keys: Default::default(),
-            message: None,
-            open_sim: None,
-            embedded_later: false,
-            quiz: None,
+            ..Default::default()
         },
     );
     app.update(Msg::Term(Event::Resize(w, h)));

@@ -19,11 +19,7 @@ fn app(lang: Lang, w: u16, h: u16) -> App {
             lang,
             theme: "dark".into(),
             source: "test".into(),
-            keys: Default::default(),
-            message: None,
-            open_sim: None,
-            embedded_later: false,
-            quiz: None,
+            ..Default::default()
         },
     );
     app.update(Msg::Term(Event::Resize(w, h)));
@@ -135,11 +131,7 @@ fn notes_loaded_in_the_background_fill_the_tree_and_resume() {
             lang: Lang::En,
             theme: "dark".into(),
             source: "test".into(),
-            keys: Default::default(),
-            message: None,
-            open_sim: None,
-            embedded_later: false,
-            quiz: None,
+            ..Default::default()
         },
     );
     a.loading = Some((0, 0));

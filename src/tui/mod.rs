@@ -80,6 +80,7 @@ fn install_panic_hook() {
 }
 
 /// What the TUI needs to start.
+#[derive(Default)]
 pub struct Options {
     /// UI language.
     pub lang: Lang,
