@@ -345,7 +345,7 @@ pub fn load_embedded() -> Library {
     for (n, diags) in embedded_parsed() {
         lib.push(n, diags);
     }
-    pairing::apply(&mut lib, &pairing::default_rules());
+    pairing::apply(&mut lib, pairing::default_rules());
     lib
 }
 
@@ -526,6 +526,6 @@ pub fn load_paths(paths: &[PathBuf]) -> Library {
             None => lib.diagnostics.extend(diags),
         }
     }
-    pairing::apply(&mut lib, &pairing::default_rules());
+    pairing::apply(&mut lib, pairing::default_rules());
     lib
 }

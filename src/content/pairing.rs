@@ -28,10 +28,13 @@ pub fn parse_rules(yaml: &str) -> Result<Vec<Rule>, frontmatter::YamlError> {
 }
 
 /// The rules that ship with tuitor (`content/pairing.yaml`).
-pub fn default_rules() -> Vec<Rule> {
-    super::load::embedded_file("content/pairing.yaml")
-        .and_then(|y| parse_rules(y).ok())
-        .unwrap_or_default()
+pub fn default_rules() -> &'static [Rule] {
+    static RULES: std::sync::OnceLock<Vec<Rule>> = std::sync::OnceLock::new();
+    RULES.get_or_init(|| {
+        super::load::embedded_file("content/pairing.yaml")
+            .and_then(|y| parse_rules(y).ok())
+            .unwrap_or_default()
+    })
 }
 
 /// Whether `kw` occurs in `hay` (both lowercase). A keyword that starts with a

@@ -357,7 +357,7 @@ impl App {
                     lib.push(n, d);
                 }
                 let rules = crate::content::pairing::default_rules();
-                crate::content::pairing::apply_notes(lib, first_note..lib.notes.len(), &rules);
+                crate::content::pairing::apply_notes(lib, first_note..lib.notes.len(), rules);
                 let n = self.lib.topics.len();
                 self.expanded.resize(n, false);
                 for r in self.lib.notes[first_note..]

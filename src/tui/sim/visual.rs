@@ -94,32 +94,16 @@ impl Visual {
 
     /// Apply one recorded event; events of another engine are ignored.
     pub fn apply(&mut self, ev: &Value) {
+        /// Read the event straight from the JSON (no copy of the value).
+        fn read<T: serde::de::DeserializeOwned>(ev: &Value) -> Option<T> {
+            T::deserialize(ev).ok()
+        }
         match self {
-            Visual::Dict(v) => {
-                if let Ok(e) = serde_json::from_value::<DictEvent>(ev.clone()) {
-                    v.apply(&e);
-                }
-            }
-            Visual::Zset(v) => {
-                if let Ok(e) = serde_json::from_value::<KeyedEvent>(ev.clone()) {
-                    v.apply(&e);
-                }
-            }
-            Visual::Upstream(v) => {
-                if let Ok(e) = serde_json::from_value::<UpstreamEvent>(ev.clone()) {
-                    v.apply(&e);
-                }
-            }
-            Visual::Lifecycle(v) => {
-                if let Ok(e) = serde_json::from_value::<DjangoEvent>(ev.clone()) {
-                    v.apply(&e);
-                }
-            }
-            Visual::Orm(v) => {
-                if let Ok(e) = serde_json::from_value::<DjangoEvent>(ev.clone()) {
-                    v.apply(&e);
-                }
-            }
+            Visual::Dict(v) => read::<DictEvent>(ev).iter().for_each(|e| v.apply(e)),
+            Visual::Zset(v) => read::<KeyedEvent>(ev).iter().for_each(|e| v.apply(e)),
+            Visual::Upstream(v) => read::<UpstreamEvent>(ev).iter().for_each(|e| v.apply(e)),
+            Visual::Lifecycle(v) => read::<DjangoEvent>(ev).iter().for_each(|e| v.apply(e)),
+            Visual::Orm(v) => read::<DjangoEvent>(ev).iter().for_each(|e| v.apply(e)),
         }
     }
 
