@@ -270,13 +270,15 @@ pub fn show(lib: &Library, topic: &str, width: usize, out: &mut dyn Write) -> Re
             content::sanitize::cleaned(topic)
         );
     };
-    let r = render::render_topic(lib, t, width.clamp(8, 1000), &|s| {
-        sim::describe(s, Lang::En)
+    // Laid out piece by piece and written as it goes: a huge note never has
+    // all its lines in memory.
+    let mut doc = render::Doc::new(lib, t, width.clamp(8, 1000));
+    let mut result = Ok(());
+    doc.for_each_line(lib, &|s| sim::describe(s, Lang::En), |_, l| {
+        result = writeln!(out, "{}", l.text().trim_end());
+        result.is_ok()
     });
-    for l in &r.lines {
-        writeln!(out, "{}", l.text().trim_end())?;
-    }
-    Ok(())
+    Ok(result?)
 }
 
 /// `tuitor search`; returns how many hits were printed.

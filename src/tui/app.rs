@@ -14,7 +14,7 @@ use ratatui::layout::Rect;
 
 use crate::content::{Library, SimRef, TopicId};
 use crate::i18n::{tr, trf, Lang};
-use crate::render::{self, Rendered};
+use crate::render::Doc;
 use crate::search::{Index, Kind};
 use crate::store::{Store, TopicKey};
 
@@ -161,6 +161,18 @@ impl Layout {
     }
 }
 
+/// The text of a simulation card: its description in `lang`, then its live
+/// preview once computed.
+fn card_about(lang: Lang, previews: &super::sim::Previews) -> impl Fn(&SimRef) -> String + '_ {
+    move |s: &SimRef| {
+        let about = crate::sim::describe(s, lang);
+        match previews.get(&(s.name.clone(), s.preset.clone())) {
+            Some(p) => format!("{about}\n▸ {p}"),
+            None => about,
+        }
+    }
+}
+
 /// Compute the layout; `None` when the terminal is too small.
 pub fn layout(w: u16, h: u16, focus: Focus) -> Option<Layout> {
     if w < MIN_W || h < MIN_H {
@@ -232,7 +244,7 @@ pub struct App {
     /// First note line shown.
     pub scroll: usize,
     /// The open topic laid out at the current width.
-    pub rendered: Rendered,
+    pub rendered: Doc,
     rendered_for: Option<(TopicId, usize)>,
     /// What is on top.
     pub mode: Mode,
@@ -304,7 +316,7 @@ impl App {
             tree_offset: 0,
             current: None,
             scroll: 0,
-            rendered: Rendered::default(),
+            rendered: Doc::default(),
             rendered_for: None,
             mode: Mode::Normal,
             screen: Screen::Browse,
@@ -434,25 +446,25 @@ impl App {
         if let Some(t) = self.current {
             let width = l.content_cols().max(20);
             if self.rendered_for != Some((t, width)) {
-                let lang = self.lang;
-                let previews = self.previews.clone();
-                self.rendered = render::render_topic(&self.lib, t, width, &|s: &SimRef| {
-                    let about = crate::sim::describe(s, lang);
-                    match previews.get(&(s.name.clone(), s.preset.clone())) {
-                        Some(p) => format!("{about}\n▸ {p}"),
-                        None => about,
-                    }
-                });
+                self.rendered = Doc::new(&self.lib, t, width);
                 self.rendered_for = Some((t, width));
                 if let Some(m) = self.matches.take() {
                     self.find_in_topic(&m.query);
                 }
             }
         }
+        // Lay out the lines on screen (only those), then keep the scroll
+        // position inside the topic.
         let rows = l.content_rows().max(1);
-        self.scroll = self
-            .scroll
-            .min(self.rendered.lines.len().saturating_sub(rows));
+        let about = card_about(self.lang, &self.previews);
+        self.rendered.prepare(&self.lib, &about, self.scroll, rows);
+        if self.rendered.complete() {
+            let max = self.rendered.total().saturating_sub(rows);
+            if self.scroll > max {
+                self.scroll = max;
+                self.rendered.prepare(&self.lib, &about, self.scroll, rows);
+            }
+        }
         let trows = l.tree_rows().max(1);
         if self.tree_sel < self.tree_offset {
             self.tree_offset = self.tree_sel;
@@ -517,12 +529,13 @@ impl App {
             return;
         }
         let mut hits = Vec::new();
-        for (i, line) in self.rendered.lines.iter().enumerate() {
-            let hay: Vec<char> = line
-                .text()
-                .chars()
-                .map(|c| c.to_lowercase().next().unwrap_or(c))
-                .collect();
+        let about = card_about(self.lang, &self.previews);
+        let mut hay: Vec<char> = Vec::new();
+        self.rendered.for_each_line(&self.lib, &about, |i, line| {
+            hay.clear();
+            for s in &line.spans {
+                hay.extend(s.text.chars().map(|c| c.to_lowercase().next().unwrap_or(c)));
+            }
             let mut s = 0;
             while s + needle.len() <= hay.len() {
                 if hay[s..s + needle.len()] == needle[..] {
@@ -532,7 +545,8 @@ impl App {
                     s += 1;
                 }
             }
-        }
+            true
+        });
         self.matches = Some(TopicMatches {
             query: q.to_string(),
             hits,
@@ -722,14 +736,22 @@ impl App {
             return;
         }
         let Some(b) = block else { return };
-        let (start, end) = self
-            .rendered
-            .block_span(topic, b)
-            .unwrap_or((0, self.rendered.lines.len()));
+        let about = card_about(self.lang, &self.previews);
+        let Some((start, end)) = self.rendered.block_span(&self.lib, &about, topic, b) else {
+            return;
+        };
         let probe: String = text.chars().take(8).collect();
+        let probe = probe.trim();
+        // The block's lines, to find the one with the hit.
+        self.rendered.prepare(&self.lib, &about, start, end - start);
         let line = (start..end)
-            .find(|&i| self.rendered.lines[i].text().contains(probe.trim()))
+            .find(|&i| {
+                self.rendered
+                    .line(i)
+                    .is_some_and(|l| l.text().contains(probe))
+            })
             .unwrap_or(start);
+        drop(about);
         self.scroll = line.saturating_sub(3);
         self.flash = Some(line);
         self.focus = Focus::Content;
@@ -781,9 +803,10 @@ impl App {
     fn visible_cards(&self) -> Vec<usize> {
         let top = self.scroll;
         let rows = self.layout().map_or(0, |l| l.content_rows());
-        (0..self.rendered.sims.len())
+        let cards = self.rendered.cards();
+        (0..cards.len())
             .filter(|&i| {
-                let (a, b, _) = &self.rendered.sims[i];
+                let (a, b, _) = &cards[i];
                 *b >= top && *a < top + rows
             })
             .collect()
@@ -801,24 +824,41 @@ impl App {
     }
 
     fn next_card(&mut self) {
-        let n = self.rendered.sims.len();
-        if n == 0 {
-            return;
-        }
+        let about = card_about(self.lang, &self.previews);
         let next = match self.card {
-            Some(c) => (c + 1) % n,
-            None => self.visible_cards().first().copied().unwrap_or_else(|| {
-                self.rendered
-                    .sims
-                    .iter()
-                    .position(|(a, _, _)| *a >= self.scroll)
-                    .unwrap_or(0)
-            }),
+            Some(c) => {
+                // The card after `c`, else (all measured) back to the first.
+                if self.rendered.cards_through(&self.lib, &about, c + 2).len() > c + 1 {
+                    c + 1
+                } else {
+                    0
+                }
+            }
+            None => match self.visible_cards().first() {
+                Some(&c) => c,
+                None => {
+                    // The first card below the top of the screen, else the first.
+                    let mut n = 1;
+                    loop {
+                        let cards = self.rendered.cards_through(&self.lib, &about, n);
+                        if let Some(i) = cards.iter().position(|(a, _, _)| *a >= self.scroll) {
+                            break i;
+                        }
+                        if cards.len() < n {
+                            break 0;
+                        }
+                        n = cards.len() + 1;
+                    }
+                }
+            },
+        };
+        drop(about);
+        let Some((a, b, _)) = self.rendered.cards().get(next).cloned() else {
+            return;
         };
         self.card = Some(next);
-        let (a, b, _) = &self.rendered.sims[next];
         let rows = self.layout().map_or(10, |l| l.content_rows());
-        if *a < self.scroll || *b >= self.scroll + rows {
+        if a < self.scroll || b >= self.scroll + rows {
             self.scroll = a.saturating_sub(2);
         }
         self.focus = Focus::Content;
@@ -827,7 +867,7 @@ impl App {
 
     /// Open simulation card `c` of the current topic.
     pub fn open_card(&mut self, c: usize) {
-        let Some((_, _, s)) = self.rendered.sims.get(c).cloned() else {
+        let Some((_, _, s)) = self.rendered.cards().get(c).cloned() else {
             return;
         };
         self.card = Some(c);
@@ -1338,7 +1378,7 @@ impl App {
                     let line = self.scroll + (m.row.saturating_sub(l.content.y + 1)) as usize;
                     let hit = self
                         .rendered
-                        .sims
+                        .cards()
                         .iter()
                         .position(|(a, b, _)| line >= *a && line <= *b);
                     if let Some(c) = hit {

@@ -167,7 +167,7 @@ fn styled_line(app: &App, idx: usize, line: &render::Line) -> Line<'static> {
     let flash = app.flash == Some(idx)
         || app
             .card
-            .and_then(|c| app.rendered.sims.get(c))
+            .and_then(|c| app.rendered.cards().get(c))
             .is_some_and(|(a, b, _)| idx >= *a && idx <= *b);
     let mut spans = Vec::new();
     let mut pos = 0usize;
@@ -233,18 +233,13 @@ fn draw_content(app: &App, f: &mut Frame, r: Rect) {
         inner.width.saturating_sub(1),
         inner.height,
     );
-    let lines: Vec<Line> = app
-        .rendered
-        .lines
-        .iter()
-        .enumerate()
-        .skip(app.scroll)
-        .take(text_area.height as usize)
-        .map(|(i, l)| styled_line(app, i, l))
+    let lines: Vec<Line> = (app.scroll..app.scroll + text_area.height as usize)
+        .map_while(|i| app.rendered.line(i).map(|l| styled_line(app, i, l)))
         .collect();
     f.render_widget(Paragraph::new(lines), text_area);
-    // Scroll position on the right border.
-    let total = app.rendered.lines.len();
+    // Scroll position on the right border (estimated until the whole topic
+    // has been laid out).
+    let total = app.rendered.total();
     let rows = inner.height as usize;
     if total > rows && rows > 0 {
         let pos = app.scroll * (rows - 1) / total.saturating_sub(rows).max(1);
@@ -276,7 +271,7 @@ fn draw_status(app: &App, f: &mut Frame, r: Rect) {
         (None, 1) => tr(app.lang, "app.note_one").to_string(),
         (None, n) => trf(app.lang, "app.notes", &[("n", &n)]),
     });
-    let total = app.rendered.lines.len();
+    let total = app.rendered.total();
     if total > 0 {
         let rows = app.layout().map_or(1, |l| l.content_rows()).max(1);
         let pct = if total <= rows {
