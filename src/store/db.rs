@@ -131,6 +131,23 @@ fn unix_now() -> i64 {
         .unwrap_or(0)
 }
 
+impl DbError {
+    /// Whether the write failed only because another tuitor held the database
+    /// for longer than [`BUSY_TIMEOUT`] (trying again later may work); any
+    /// other failure (disk full, read-only, I/O error) is about the file.
+    pub fn is_busy(&self) -> bool {
+        matches!(
+            self.source.sqlite_error_code(),
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+        )
+    }
+
+    /// Whether SQLite reported the disk (or the database's size limit) full.
+    pub fn is_full(&self) -> bool {
+        self.source.sqlite_error_code() == Some(ErrorCode::DiskFull)
+    }
+}
+
 fn is_corrupt(e: &rusqlite::Error) -> bool {
     matches!(
         e.sqlite_error_code(),
@@ -364,6 +381,21 @@ impl Db {
             .map_err(ctx("opening the saved progress read-only"))?,
             path: None,
         };
+        self.copy_tables(&src)
+    }
+
+    /// A copy of this database in memory (everything committed so far, also
+    /// what is still in the write-ahead log), for carrying on without writing
+    /// to the file once a write to it has failed. Reads only.
+    pub fn to_memory(&self) -> Result<Db, DbError> {
+        let mem = Db::memory()?;
+        mem.copy_tables(self)?;
+        Ok(mem)
+    }
+
+    /// Copy the cards, reviews, resume positions and bookmarks of `src` into
+    /// this database (nothing when `src` has another schema version).
+    fn copy_tables(&self, src: &Db) -> Result<(), DbError> {
         if src.version()? != schema_version() {
             return Ok(());
         }
@@ -613,6 +645,33 @@ impl Db {
     }
 }
 
+#[cfg(test)]
+impl Db {
+    /// Make the database full: no page may be added beyond those it has
+    /// (`PRAGMA max_page_count`, this connection only). Returns the page count.
+    pub(crate) fn fill_up(&self) -> i64 {
+        let pages: i64 = self
+            .conn
+            .query_row("PRAGMA page_count", [], |r| r.get(0))
+            .expect("page count");
+        let max: i64 = self
+            .conn
+            .query_row(&format!("PRAGMA max_page_count = {pages}"), [], |r| {
+                r.get(0)
+            })
+            .expect("max page count");
+        assert_eq!(max, pages);
+        pages
+    }
+
+    /// `PRAGMA integrity_check` of the file.
+    pub(crate) fn integrity(&self) -> String {
+        self.conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .expect("integrity check")
+    }
+}
+
 enum MigrateError {
     Newer(i64),
     Db(DbError),
@@ -732,6 +791,78 @@ mod tests {
         let db = Db::open(&path).0.unwrap();
         assert_eq!(db.reviews().unwrap().len(), 100);
         assert_eq!(db.memories().unwrap().len(), 100);
+    }
+
+    #[test]
+    fn a_full_database_refuses_a_review_whole_and_keeps_every_committed_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut db = Db::open(dir.path()).0.unwrap();
+        let m = new_memory(now());
+        add(&mut db, "before", &m);
+        let pages = db.fill_up();
+        // Reviews fill the pages there are; then a page is needed and SQLite
+        // reports the database full.
+        let mut stored = 1;
+        let err = loop {
+            let card = format!("card-{stored:04}-{}", "x".repeat(200));
+            let r = NewReview {
+                card: &card,
+                topic: "T",
+                question: "q?",
+                at: now().timestamp(),
+                rating: 3,
+                correct: None,
+                answer: None,
+                memory: &m,
+            };
+            match db.record(&r) {
+                Ok(_) => stored += 1,
+                Err(e) => break e,
+            }
+            assert!(stored < 10_000, "the database never became full");
+        };
+        assert!(err.is_full(), "{err}");
+        assert!(!err.is_busy());
+        let text = err.to_string();
+        assert!(text.contains("database or disk is full"), "{text}");
+        assert!(
+            text.starts_with("saving"),
+            "says what was being saved: {text}"
+        );
+        // The refused review left nothing behind: no review row without its
+        // card, nothing half-written.
+        assert_eq!(db.reviews().unwrap().len(), stored);
+        assert_eq!(db.memories().unwrap().len(), stored);
+        assert_eq!(db.integrity(), "ok");
+        // Still full for this connection, still consistent.
+        let again = format!("again-{}", "x".repeat(200));
+        assert!(db
+            .record(&NewReview {
+                card: &again,
+                topic: "T",
+                question: "q?",
+                at: now().timestamp(),
+                rating: 3,
+                correct: None,
+                answer: None,
+                memory: &m,
+            })
+            .is_err_and(|e| e.is_full()));
+        drop(db);
+        // With room again (a new connection has no page limit), the next run
+        // finds every committed review and stores new ones.
+        let (db, w) = Db::open(dir.path());
+        assert!(w.is_none(), "{w:?}");
+        let mut db = db.unwrap();
+        assert_eq!(db.reviews().unwrap().len(), stored);
+        add(&mut db, &again, &m);
+        assert_eq!(db.reviews().unwrap().len(), stored + 1);
+        assert_eq!(db.integrity(), "ok");
+        let pages_now: i64 = db
+            .conn
+            .query_row("PRAGMA page_count", [], |r| r.get(0))
+            .unwrap();
+        assert!(pages_now > pages);
     }
 
     #[test]
