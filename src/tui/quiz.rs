@@ -773,7 +773,13 @@ impl App {
     /// Open the quiz screen with a session chosen by `opts`.
     pub fn open_quiz(&mut self, opts: schedule::Options) {
         let seed = opts.seed.unwrap_or_else(clock_seed);
-        let q = QuizScreen::open(&self.lib, &self.store, opts, Utc::now(), seed);
+        let mut q = QuizScreen::open(&self.lib, &self.store, opts, Utc::now(), seed);
+        // Say up front when grades will not be saved.
+        if q.message.is_none() && !self.store.persistent() {
+            if let Some(w) = &self.store.warning {
+                q.message = Some(trf(self.lang, "app.store_warning", &[("e", w)]));
+            }
+        }
         self.screen = Screen::Quiz(Box::new(q));
     }
 
