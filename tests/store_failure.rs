@@ -239,3 +239,71 @@ fn a_disk_full_at_start_leaves_the_file_untouched_and_the_app_works_in_memory() 
     );
     assert_eq!(inspect(&dir), (1, "ok".to_string()));
 }
+
+/// Store one review of card `card` in the database in `dir`, as a run would.
+fn save_one_review(dir: &Path, card: &str) {
+    let mut store = tuitor::store::Store::open(Some(dir));
+    let now = chrono::Utc::now();
+    let m = tuitor::quiz::schedule::new_memory(now);
+    store
+        .record(&tuitor::store::db::NewReview {
+            card,
+            topic: "测验夹具",
+            question: "q?",
+            at: now.timestamp(),
+            rating: 3,
+            correct: None,
+            answer: None,
+            memory: &m,
+        })
+        .expect("saved");
+}
+
+/// Root writes anywhere, so as root the binary runs as an unprivileged user
+/// (`setpriv`, see `common::unprivileged`).
+#[test]
+fn a_read_only_data_folder_shows_saved_progress_warns_once_and_writes_nothing() {
+    use std::os::unix::fs::PermissionsExt;
+    let Some(wrapper) = common::unprivileged() else {
+        return;
+    };
+    let wrapper: Vec<&str> = wrapper.iter().map(String::as_str).collect();
+    let data = tempfile::tempdir().unwrap();
+    let dir = data.path().to_path_buf();
+    save_one_review(&dir, "earlier");
+    let before = std::fs::read(dir.join("progress.db")).unwrap();
+    // Readable and searchable by anyone, writable by no one but root.
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o555)).unwrap();
+    let notes = quiz_notes();
+    let args = quiz_args(&notes);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let mut s = Session::start_wrapped(&wrapper, &args, 160, 30, &[], data);
+    let screen = s.wait_for("第 1/3 题");
+    let line = screen.lines().find(|l| l.contains(NOT_SAVED));
+    let line = line.unwrap_or_else(|| panic!("no warning:\n{screen}"));
+    assert!(line.contains("cannot write"), "{line}");
+    assert!(line.contains("your saved progress is shown"), "{line}");
+    // Grades work (in memory) without another warning.
+    for _ in 0..3 {
+        let screen = answer_and_grade(&mut s);
+        assert!(!screen.contains(NOT_SAVED), "{screen}");
+    }
+    s.wait_for("本轮完成：3 题");
+    // The saved review and this run's are all counted.
+    s.send("S");
+    let screen = s.wait_for("学习统计");
+    assert!(screen.contains("共复习 4 次"), "{screen}");
+    s.send("\x1b");
+    let screen = s.wait_for("目录");
+    assert!(screen.contains(NOT_SAVED), "{screen}");
+    s.send("q");
+    assert!(s.wait_exit().success());
+    s.assert_restored();
+    assert_eq!(std::fs::read(dir.join("progress.db")).unwrap(), before);
+    let names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, vec!["progress.db".to_string()], "nothing written");
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+}

@@ -880,10 +880,73 @@ mod tests {
         assert_eq!(db.reviews().unwrap().len(), 1);
     }
 
+    /// Whether this process runs with root's effective user id.
+    #[cfg(unix)]
+    fn is_root() -> bool {
+        std::fs::read_to_string("/proc/self/status")
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find(|l| l.starts_with("Uid:"))
+                    .map(|l| l.split_whitespace().nth(2) == Some("0"))
+            })
+            .unwrap_or(false)
+    }
+
+    /// Set in a test run again without root's powers, so it does not try again.
+    #[cfg(unix)]
+    const UNPRIVILEGED_ENV: &str = "TUITOR_TEST_UNPRIVILEGED";
+
+    /// Root writes anywhere, so as root, run test `name` of this test binary
+    /// again as user 65534 (`nobody`) through `setpriv` and check that it ran
+    /// and passed; `true` then (the caller is done). `false` when not root:
+    /// the caller runs the test itself. Also `true`, with a message, when root
+    /// cannot drop privileges because `setpriv` is not installed.
+    #[cfg(unix)]
+    fn rerun_unprivileged(name: &str) -> bool {
+        if !is_root() {
+            return false;
+        }
+        assert!(
+            std::env::var_os(UNPRIVILEGED_ENV).is_none(),
+            "{name}: still root after dropping privileges"
+        );
+        let setpriv = std::env::var_os("PATH").and_then(|paths| {
+            std::env::split_paths(&paths)
+                .map(|d| d.join("setpriv"))
+                .find(|p| p.is_file())
+        });
+        let Some(setpriv) = setpriv else {
+            eprintln!("{name}: running as root without setpriv (util-linux): cannot drop privileges, skipped");
+            return true;
+        };
+        let out = std::process::Command::new(setpriv)
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(std::env::current_exe().expect("the test binary"))
+            .args(["--exact", name, "--nocapture", "--test-threads=1"])
+            .env(UNPRIVILEGED_ENV, "1")
+            .output()
+            .expect("run the test binary as an unprivileged user");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success() && stdout.contains("1 passed"),
+            "{name} as uid 65534: {}\n{stdout}\n{}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
+        eprintln!("{name}: ran as uid 65534");
+        true
+    }
+
     #[cfg(unix)]
     #[test]
     fn a_read_only_folder_warns_and_keeps_working_in_memory() {
         use std::os::unix::fs::PermissionsExt;
+        if rerun_unprivileged(
+            "store::db::tests::a_read_only_folder_warns_and_keeps_working_in_memory",
+        ) {
+            return;
+        }
         let dir = tempfile::tempdir().unwrap();
         {
             let mut db = Db::open(dir.path()).0.unwrap();
@@ -892,19 +955,27 @@ mod tests {
         // Leave no WAL behind, as a clean exit does.
         std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o555)).unwrap();
         let probe = dir.path().join("probe");
-        if std::fs::write(&probe, b"x").is_ok() {
-            // Running as root: permissions are not enforced, nothing to test.
-            let _ = std::fs::remove_file(&probe);
-            std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
-            return;
-        }
+        assert!(
+            std::fs::write(&probe, b"x").is_err(),
+            "a read-only folder could be written: permissions are not enforced here"
+        );
+        let before = std::fs::read(dir.path().join(FILE)).unwrap();
         let (db, w) = Db::open(dir.path());
-        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
         let w = w.expect("a warning");
         assert!(w.contains("will not be saved"), "{w}");
+        assert!(w.contains("make the folder writable"), "{w}");
         let mut db = db.unwrap();
         assert!(!db.persistent());
         assert!(db.memories().unwrap().contains_key("saved"));
         add(&mut db, "new", &new_memory(now()));
+        assert_eq!(db.reviews().unwrap().len(), 2);
+        drop(db);
+        assert_eq!(std::fs::read(dir.path().join(FILE)).unwrap(), before);
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from(FILE)]);
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
     }
 }
