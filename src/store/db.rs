@@ -15,7 +15,12 @@
 //!   possible, into memory: everything works, nothing is saved, and the user is
 //!   told;
 //! * a database written by a newer tuitor is left untouched; this run keeps its
-//!   progress in memory only.
+//!   progress in memory only;
+//! * a write that fails later in a run (disk full, I/O error, file made
+//!   read-only) is rolled back whole; the store then copies what is committed
+//!   into memory ([`Db::to_memory`]) and carries on there, warning once
+//!   (`Store::record`, `Store::save`), and the file is not written again
+//!   that run.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
