@@ -233,7 +233,8 @@ impl Store {
 
     /// Write the resume positions and bookmarks. Errors are returned and also
     /// kept in `warning`; after a failed write to the file they are kept in
-    /// memory (see [`Store::write_failed`]) and the error is returned once.
+    /// memory for the rest of the run (see [`Store::record`]) and the error is
+    /// returned once.
     pub fn save(&mut self) -> Result<(), String> {
         let Some(db) = self.db.as_mut() else {
             return Ok(());
