@@ -10,6 +10,7 @@
 
 #![cfg(unix)]
 
+mod common;
 mod fuzz_checks;
 
 use std::path::{Path, PathBuf};
@@ -39,17 +40,6 @@ fn diags<'a>(lib: &'a Library, name: &str) -> Vec<&'a content::Diagnostic> {
         .iter()
         .filter(|d| d.file.ends_with(name))
         .collect()
-}
-
-fn is_root() -> bool {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("Uid:"))
-                .map(|l| l.split_whitespace().nth(1) == Some("0"))
-        })
-        .unwrap_or(false)
 }
 
 /// A 20 MB note of ordinary Markdown: headings, paragraphs, lists, code.
@@ -160,7 +150,7 @@ fn huge_and_pathological_notes_load_and_render_within_the_width() {
 }
 
 #[test]
-fn pipes_devices_and_unreadable_files_are_reported_not_read() {
+fn pipes_and_devices_are_reported_not_read() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     write(d, "good.md", b"# good\n");
@@ -177,12 +167,19 @@ fn pipes_devices_and_unreadable_files_are_reported_not_read() {
     assert!(diags(&lib, "/dev/zero")
         .iter()
         .any(|x| x.message.contains("regular file")));
+}
 
-    if is_root() {
-        eprintln!("running as root, which can read any file: unreadable files not tested");
+/// Root reads any file, so as root this test runs itself again as an
+/// unprivileged user (see `common::rerun_unprivileged`).
+#[test]
+fn unreadable_files_and_folders_are_reported() {
+    if common::rerun_unprivileged("unreadable_files_and_folders_are_reported") {
         return;
     }
     use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "good.md", b"# good\n");
     let locked = write(d, "locked.md", b"# locked\n");
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
     let sub = d.join("closed");
@@ -198,6 +195,8 @@ fn pipes_devices_and_unreadable_files_are_reported_not_read() {
         .iter()
         .any(|x| x.message.contains("cannot")));
     assert!(note(&lib, "good.md").is_some());
+    assert!(note(&lib, "locked.md").is_none());
+    assert!(note(&lib, "inside.md").is_none());
 }
 
 /// Run [`rss_child`] on `file` in a child process; its peak RSS in KiB.

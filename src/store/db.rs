@@ -15,7 +15,12 @@
 //!   possible, into memory: everything works, nothing is saved, and the user is
 //!   told;
 //! * a database written by a newer tuitor is left untouched; this run keeps its
-//!   progress in memory only.
+//!   progress in memory only;
+//! * a write that fails later in a run (disk full, I/O error, file made
+//!   read-only) is rolled back whole; the store then copies what is committed
+//!   into memory ([`Db::to_memory`]) and carries on there, warning once
+//!   (`Store::record`, `Store::save`), and the file is not written again
+//!   that run.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -129,6 +134,23 @@ fn unix_now() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
         .unwrap_or(0)
+}
+
+impl DbError {
+    /// Whether the write failed only because another tuitor held the database
+    /// for longer than [`BUSY_TIMEOUT`] (trying again later may work); any
+    /// other failure (disk full, read-only, I/O error) is about the file.
+    pub fn is_busy(&self) -> bool {
+        matches!(
+            self.source.sqlite_error_code(),
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+        )
+    }
+
+    /// Whether SQLite reported the disk (or the database's size limit) full.
+    pub fn is_full(&self) -> bool {
+        self.source.sqlite_error_code() == Some(ErrorCode::DiskFull)
+    }
 }
 
 fn is_corrupt(e: &rusqlite::Error) -> bool {
@@ -364,6 +386,21 @@ impl Db {
             .map_err(ctx("opening the saved progress read-only"))?,
             path: None,
         };
+        self.copy_tables(&src)
+    }
+
+    /// A copy of this database in memory (everything committed so far, also
+    /// what is still in the write-ahead log), for carrying on without writing
+    /// to the file once a write to it has failed. Reads only.
+    pub fn to_memory(&self) -> Result<Db, DbError> {
+        let mem = Db::memory()?;
+        mem.copy_tables(self)?;
+        Ok(mem)
+    }
+
+    /// Copy the cards, reviews, resume positions and bookmarks of `src` into
+    /// this database (nothing when `src` has another schema version).
+    fn copy_tables(&self, src: &Db) -> Result<(), DbError> {
         if src.version()? != schema_version() {
             return Ok(());
         }
@@ -613,6 +650,33 @@ impl Db {
     }
 }
 
+#[cfg(test)]
+impl Db {
+    /// Make the database full: no page may be added beyond those it has
+    /// (`PRAGMA max_page_count`, this connection only). Returns the page count.
+    pub(crate) fn fill_up(&self) -> i64 {
+        let pages: i64 = self
+            .conn
+            .query_row("PRAGMA page_count", [], |r| r.get(0))
+            .expect("page count");
+        let max: i64 = self
+            .conn
+            .query_row(&format!("PRAGMA max_page_count = {pages}"), [], |r| {
+                r.get(0)
+            })
+            .expect("max page count");
+        assert_eq!(max, pages);
+        pages
+    }
+
+    /// `PRAGMA integrity_check` of the file.
+    pub(crate) fn integrity(&self) -> String {
+        self.conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .expect("integrity check")
+    }
+}
+
 enum MigrateError {
     Newer(i64),
     Db(DbError),
@@ -735,6 +799,78 @@ mod tests {
     }
 
     #[test]
+    fn a_full_database_refuses_a_review_whole_and_keeps_every_committed_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut db = Db::open(dir.path()).0.unwrap();
+        let m = new_memory(now());
+        add(&mut db, "before", &m);
+        let pages = db.fill_up();
+        // Reviews fill the pages there are; then a page is needed and SQLite
+        // reports the database full.
+        let mut stored = 1;
+        let err = loop {
+            let card = format!("card-{stored:04}-{}", "x".repeat(200));
+            let r = NewReview {
+                card: &card,
+                topic: "T",
+                question: "q?",
+                at: now().timestamp(),
+                rating: 3,
+                correct: None,
+                answer: None,
+                memory: &m,
+            };
+            match db.record(&r) {
+                Ok(_) => stored += 1,
+                Err(e) => break e,
+            }
+            assert!(stored < 10_000, "the database never became full");
+        };
+        assert!(err.is_full(), "{err}");
+        assert!(!err.is_busy());
+        let text = err.to_string();
+        assert!(text.contains("database or disk is full"), "{text}");
+        assert!(
+            text.starts_with("saving"),
+            "says what was being saved: {text}"
+        );
+        // The refused review left nothing behind: no review row without its
+        // card, nothing half-written.
+        assert_eq!(db.reviews().unwrap().len(), stored);
+        assert_eq!(db.memories().unwrap().len(), stored);
+        assert_eq!(db.integrity(), "ok");
+        // Still full for this connection, still consistent.
+        let again = format!("again-{}", "x".repeat(200));
+        assert!(db
+            .record(&NewReview {
+                card: &again,
+                topic: "T",
+                question: "q?",
+                at: now().timestamp(),
+                rating: 3,
+                correct: None,
+                answer: None,
+                memory: &m,
+            })
+            .is_err_and(|e| e.is_full()));
+        drop(db);
+        // With room again (a new connection has no page limit), the next run
+        // finds every committed review and stores new ones.
+        let (db, w) = Db::open(dir.path());
+        assert!(w.is_none(), "{w:?}");
+        let mut db = db.unwrap();
+        assert_eq!(db.reviews().unwrap().len(), stored);
+        add(&mut db, &again, &m);
+        assert_eq!(db.reviews().unwrap().len(), stored + 1);
+        assert_eq!(db.integrity(), "ok");
+        let pages_now: i64 = db
+            .conn
+            .query_row("PRAGMA page_count", [], |r| r.get(0))
+            .unwrap();
+        assert!(pages_now > pages);
+    }
+
+    #[test]
     fn an_unopenable_file_warns_and_keeps_working_in_memory() {
         // A folder where the database file should be cannot be opened by
         // anyone, root included.
@@ -749,10 +885,73 @@ mod tests {
         assert_eq!(db.reviews().unwrap().len(), 1);
     }
 
+    /// Whether this process runs with root's effective user id.
+    #[cfg(unix)]
+    fn is_root() -> bool {
+        std::fs::read_to_string("/proc/self/status")
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find(|l| l.starts_with("Uid:"))
+                    .map(|l| l.split_whitespace().nth(2) == Some("0"))
+            })
+            .unwrap_or(false)
+    }
+
+    /// Set in a test run again without root's powers, so it does not try again.
+    #[cfg(unix)]
+    const UNPRIVILEGED_ENV: &str = "TUITOR_TEST_UNPRIVILEGED";
+
+    /// Root writes anywhere, so as root, run test `name` of this test binary
+    /// again as user 65534 (`nobody`) through `setpriv` and check that it ran
+    /// and passed; `true` then (the caller is done). `false` when not root:
+    /// the caller runs the test itself. Also `true`, with a message, when root
+    /// cannot drop privileges because `setpriv` is not installed.
+    #[cfg(unix)]
+    fn rerun_unprivileged(name: &str) -> bool {
+        if !is_root() {
+            return false;
+        }
+        assert!(
+            std::env::var_os(UNPRIVILEGED_ENV).is_none(),
+            "{name}: still root after dropping privileges"
+        );
+        let setpriv = std::env::var_os("PATH").and_then(|paths| {
+            std::env::split_paths(&paths)
+                .map(|d| d.join("setpriv"))
+                .find(|p| p.is_file())
+        });
+        let Some(setpriv) = setpriv else {
+            eprintln!("{name}: running as root without setpriv (util-linux): cannot drop privileges, skipped");
+            return true;
+        };
+        let out = std::process::Command::new(setpriv)
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(std::env::current_exe().expect("the test binary"))
+            .args(["--exact", name, "--nocapture", "--test-threads=1"])
+            .env(UNPRIVILEGED_ENV, "1")
+            .output()
+            .expect("run the test binary as an unprivileged user");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success() && stdout.contains("1 passed"),
+            "{name} as uid 65534: {}\n{stdout}\n{}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
+        eprintln!("{name}: ran as uid 65534");
+        true
+    }
+
     #[cfg(unix)]
     #[test]
     fn a_read_only_folder_warns_and_keeps_working_in_memory() {
         use std::os::unix::fs::PermissionsExt;
+        if rerun_unprivileged(
+            "store::db::tests::a_read_only_folder_warns_and_keeps_working_in_memory",
+        ) {
+            return;
+        }
         let dir = tempfile::tempdir().unwrap();
         {
             let mut db = Db::open(dir.path()).0.unwrap();
@@ -761,19 +960,27 @@ mod tests {
         // Leave no WAL behind, as a clean exit does.
         std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o555)).unwrap();
         let probe = dir.path().join("probe");
-        if std::fs::write(&probe, b"x").is_ok() {
-            // Running as root: permissions are not enforced, nothing to test.
-            let _ = std::fs::remove_file(&probe);
-            std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
-            return;
-        }
+        assert!(
+            std::fs::write(&probe, b"x").is_err(),
+            "a read-only folder could be written: permissions are not enforced here"
+        );
+        let before = std::fs::read(dir.path().join(FILE)).unwrap();
         let (db, w) = Db::open(dir.path());
-        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
         let w = w.expect("a warning");
         assert!(w.contains("will not be saved"), "{w}");
+        assert!(w.contains("make the folder writable"), "{w}");
         let mut db = db.unwrap();
         assert!(!db.persistent());
         assert!(db.memories().unwrap().contains_key("saved"));
         add(&mut db, "new", &new_memory(now()));
+        assert_eq!(db.reviews().unwrap().len(), 2);
+        drop(db);
+        assert_eq!(std::fs::read(dir.path().join(FILE)).unwrap(), before);
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from(FILE)]);
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
     }
 }

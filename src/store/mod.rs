@@ -101,6 +101,9 @@ pub struct Store {
     pub state: State,
     /// A problem to tell the user about (open or save failed), if any.
     pub warning: Option<String>,
+    /// A warning raised by a write that succeeded only in memory, not shown
+    /// yet (see [`Store::take_notice`]).
+    notice: Option<String>,
 }
 
 impl Store {
@@ -114,6 +117,7 @@ impl Store {
             db,
             state: State::default(),
             warning,
+            notice: None,
         }
     }
 
@@ -134,6 +138,7 @@ impl Store {
             db: None,
             state: State::default(),
             warning,
+            notice: None,
         };
         match db {
             Ok(db) => store.db = Some(db),
@@ -227,18 +232,69 @@ impl Store {
     }
 
     /// Write the resume positions and bookmarks. Errors are returned and also
-    /// kept in `warning`.
+    /// kept in `warning`; after a failed write to the file they are kept in
+    /// memory for the rest of the run (see [`Store::record`]) and the error is
+    /// returned once.
     pub fn save(&mut self) -> Result<(), String> {
         let Some(db) = self.db.as_mut() else {
             return Ok(());
         };
-        let result = db
-            .save_browse(&self.state.resume, &self.state.bookmarks)
-            .map_err(|e| e.to_string());
-        if let Err(e) = &result {
-            self.warning = Some(e.clone());
+        let Err(e) = db.save_browse(&self.state.resume, &self.state.bookmarks) else {
+            return Ok(());
+        };
+        let msg = match self.write_failed(e) {
+            Ok(msg) => {
+                if let Some(db) = self.db.as_mut() {
+                    let _ = db.save_browse(&self.state.resume, &self.state.bookmarks);
+                }
+                msg
+            }
+            Err(msg) => msg,
+        };
+        self.warning = Some(msg.clone());
+        Err(msg)
+    }
+
+    /// A write to the database file failed with `e`. Unless another tuitor
+    /// only held the lock too long, the store carries on in memory: everything
+    /// committed so far is copied there, later writes go there, and the file is
+    /// not written again this run, so a full disk or a folder made read-only
+    /// cannot leave it half-written and nothing done since is lost until exit.
+    /// `Ok(message)` when the store now works in memory (the caller repeats
+    /// the write there), `Err(message)` when it could not switch; either way
+    /// the message says what happened and what to do.
+    fn write_failed(&mut self, e: db::DbError) -> Result<String, String> {
+        let Some(db) = self.db.as_ref() else {
+            return Err(e.to_string());
+        };
+        let Some(path) = db.path().filter(|_| !e.is_busy()) else {
+            return Err(e.to_string());
+        };
+        let path = path.display().to_string();
+        let what = if e.is_full() {
+            "free some disk space"
+        } else {
+            "free some disk space or make the folder writable"
+        };
+        match db.to_memory() {
+            Ok(mem) => {
+                self.db = Some(mem);
+                let msg = format!(
+                    "{e}; from now on progress is kept in memory only and will not be saved this time, what was saved before is intact in {path} ({what}, then start tuitor again)"
+                );
+                self.warn(msg.clone());
+                Ok(msg)
+            }
+            Err(copy) => Err(format!(
+                "{e} ({path}); this change is not saved, and progress cannot be kept in memory either ({copy})"
+            )),
         }
-        result
+    }
+
+    /// The warning raised by the last [`Store::record`] that was kept in
+    /// memory because the file could not be written; `Some` once, then `None`.
+    pub fn take_notice(&mut self) -> Option<String> {
+        self.notice.take()
     }
 
     /// The resume entry for `source`.
@@ -269,8 +325,18 @@ impl Store {
     }
 
     /// Store one review (committed before this returns). `None` when there is
-    /// no store at all.
+    /// no store at all. When the file cannot be written the review is kept in
+    /// memory instead, with a warning for [`Store::take_notice`] (given once:
+    /// later reviews go to memory without one).
     pub fn record(&mut self, r: &db::NewReview<'_>) -> Result<Option<i64>, String> {
+        let Some(db) = self.db.as_mut() else {
+            return Ok(None);
+        };
+        let e = match db.record(r) {
+            Ok(id) => return Ok(Some(id)),
+            Err(e) => e,
+        };
+        self.notice = Some(self.write_failed(e)?);
         match self.db.as_mut() {
             Some(db) => db.record(r).map(Some).map_err(|e| e.to_string()),
             None => Ok(None),
@@ -284,10 +350,17 @@ impl Store {
         card: &str,
         before: Option<&crate::quiz::schedule::Memory>,
     ) -> Result<(), String> {
-        match self.db.as_mut() {
-            Some(db) => db.undo(review_id, card, before).map_err(|e| e.to_string()),
-            None => Ok(()),
+        let Some(db) = self.db.as_mut() else {
+            return Ok(());
+        };
+        let Err(e) = db.undo(review_id, card, before) else {
+            return Ok(());
+        };
+        let msg = self.write_failed(e)?;
+        if let Some(db) = self.db.as_mut() {
+            let _ = db.undo(review_id, card, before);
         }
+        Err(msg)
     }
 
     /// Every stored review, oldest first.
@@ -325,6 +398,81 @@ mod tests {
         assert_eq!(s2.resume("embedded").unwrap().topic, key("x"));
         assert_eq!(s2.state.bookmarks, vec![key("b1"), key("b2")]);
         assert!(dir.path().join(db::FILE).exists());
+    }
+
+    #[test]
+    fn a_write_failing_mid_session_keeps_progress_in_memory_warns_once_and_spares_the_file() {
+        use crate::quiz::schedule::new_memory;
+        let now = chrono::DateTime::from_timestamp(1_800_000_000, 0).expect("time");
+        let m = new_memory(now);
+        let review = |s: &mut Store, card: &str| {
+            s.record(&db::NewReview {
+                card,
+                topic: "T",
+                question: "q?",
+                at: now.timestamp(),
+                rating: 3,
+                correct: None,
+                answer: None,
+                memory: &m,
+            })
+        };
+        let long = |i: usize| format!("card-{i:04}-{}", "x".repeat(200));
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open(Some(dir.path()));
+        let first = review(&mut s, "c0").unwrap().expect("stored");
+        review(&mut s, "c1").unwrap();
+        s.set_resume("embedded", key("x"), 1);
+        s.save().unwrap();
+        assert!(s.take_notice().is_none());
+
+        // The disk fills up in the middle of the session.
+        s.db.as_ref().expect("a database").fill_up();
+        let mut committed = 2;
+        let warning = loop {
+            let id = review(&mut s, &long(committed)).expect("kept even when the file is full");
+            assert!(id.is_some());
+            if let Some(w) = s.take_notice() {
+                break w;
+            }
+            committed += 1;
+            assert!(committed < 10_000, "the database never became full");
+        };
+        assert!(warning.contains("database or disk is full"), "{warning}");
+        assert!(warning.contains("kept in memory"), "{warning}");
+        assert!(warning.contains("free some disk space"), "{warning}");
+        assert!(
+            warning.contains(&dir.path().join(db::FILE).display().to_string()),
+            "{warning}"
+        );
+        assert!(!s.persistent());
+        // The review whose write failed is kept, with everything before it.
+        assert_eq!(s.reviews().unwrap().len(), committed + 1);
+        assert_eq!(s.memories().unwrap().len(), committed + 1);
+        // Warned once: later writes go to memory quietly.
+        review(&mut s, "c-later").unwrap();
+        assert!(s.take_notice().is_none());
+        s.state.bookmarks.push(key("b"));
+        s.save().unwrap();
+        s.undo(first, "c0", None).unwrap();
+        assert!(!s.memories().unwrap().contains_key("c0"));
+        assert_eq!(s.reviews().unwrap().len(), committed + 1);
+        assert!(s
+            .warning
+            .as_deref()
+            .is_some_and(|w| w.contains("kept in memory")));
+        drop(s);
+
+        // The file holds exactly what was committed before the failure, intact.
+        let (file, w) = db::Db::open(dir.path());
+        assert!(w.is_none(), "{w:?}");
+        let file = file.unwrap();
+        assert_eq!(file.integrity(), "ok");
+        assert_eq!(file.reviews().unwrap().len(), committed);
+        assert!(file.memories().unwrap().contains_key("c0"));
+        let (resume, bookmarks) = file.load_browse().unwrap();
+        assert_eq!(resume.len(), 1);
+        assert!(bookmarks.is_empty());
     }
 
     #[test]

@@ -226,8 +226,10 @@ impl QuizScreen {
         cur.phase = Phase::Answered { verdict, suggested };
     }
 
-    /// Grade the current card, store the review, and move on.
-    pub fn grade(&mut self, rating: Rating, store: &mut Store, now: DateTime<Utc>) {
+    /// Grade the current card, store the review, and move on. When the review
+    /// cannot be saved the grade still counts for this run and the status line
+    /// says why.
+    pub fn grade(&mut self, rating: Rating, store: &mut Store, lang: Lang, now: DateTime<Utc>) {
         let Some(cur) = self.current.take() else {
             return;
         };
@@ -255,10 +257,13 @@ impl QuizScreen {
         }) {
             Ok(id) => id,
             Err(e) => {
-                self.message = Some(e);
+                self.message = Some(trf(lang, "app.store_warning", &[("e", &e)]));
                 None
             }
         };
+        if let Some(w) = store.take_notice() {
+            self.message = Some(trf(lang, "app.store_warning", &[("e", &w)]));
+        }
         let missed = rating == Rating::Again || verdict.correct == Some(false);
         self.memory.insert(card.id.clone(), after);
         self.session.record(Graded {
@@ -288,7 +293,7 @@ impl QuizScreen {
         self.message = Some(tr(lang, "quiz.undone").into());
         if let Some(rid) = g.review_id {
             if let Err(e) = store.undo(rid, &id, g.before.as_ref()) {
-                self.message = Some(e);
+                self.message = Some(trf(lang, "app.store_warning", &[("e", &e)]));
             }
         }
         self.draw_card();
@@ -362,7 +367,7 @@ impl QuizScreen {
                     _ => None,
                 };
                 if let Some(r) = rating {
-                    self.grade(r, store, now);
+                    self.grade(r, store, lang, now);
                     return Effect::None;
                 }
                 let card = &self.deck.cards[cur.idx];
@@ -768,7 +773,13 @@ impl App {
     /// Open the quiz screen with a session chosen by `opts`.
     pub fn open_quiz(&mut self, opts: schedule::Options) {
         let seed = opts.seed.unwrap_or_else(clock_seed);
-        let q = QuizScreen::open(&self.lib, &self.store, opts, Utc::now(), seed);
+        let mut q = QuizScreen::open(&self.lib, &self.store, opts, Utc::now(), seed);
+        // Say up front when grades will not be saved.
+        if q.message.is_none() && !self.store.persistent() {
+            if let Some(w) = &self.store.warning {
+                q.message = Some(trf(self.lang, "app.store_warning", &[("e", w)]));
+            }
+        }
         self.screen = Screen::Quiz(Box::new(q));
     }
 

@@ -41,3 +41,82 @@ pub fn buffer_text(buf: &ratatui::buffer::Buffer) -> String {
     }
     out
 }
+
+/// The user id the tests drop to when they run as root (`nobody`).
+pub const UNPRIVILEGED_ID: u32 = 65534;
+
+/// Set in a test run again as [`UNPRIVILEGED_ID`], so it does not try again.
+pub const UNPRIVILEGED_ENV: &str = "TUITOR_TEST_UNPRIVILEGED";
+
+/// Whether this process runs as root (permissions are not enforced on it).
+pub fn is_root() -> bool {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("Uid:"))
+                .map(|l| l.split_whitespace().nth(2) == Some("0"))
+        })
+        .unwrap_or(false)
+}
+
+/// How to run a command without root's powers over files: nothing to add
+/// when this process is not root; as root, `setpriv` to [`UNPRIVILEGED_ID`]
+/// with no supplementary groups. `None` (with a message on stderr) when this
+/// process is root and `setpriv` is not installed.
+pub fn unprivileged() -> Option<Vec<String>> {
+    if !is_root() {
+        return Some(Vec::new());
+    }
+    let setpriv = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|d| d.join("setpriv"))
+            .find(|p| p.is_file())
+    });
+    let Some(setpriv) = setpriv else {
+        eprintln!(
+            "running as root and setpriv (util-linux) is not installed: cannot drop privileges, permission checks skipped"
+        );
+        return None;
+    };
+    Some(vec![
+        setpriv.display().to_string(),
+        format!("--reuid={UNPRIVILEGED_ID}"),
+        format!("--regid={UNPRIVILEGED_ID}"),
+        "--clear-groups".into(),
+    ])
+}
+
+/// When this process is root, run test `name` of this test binary again as
+/// [`UNPRIVILEGED_ID`], check that it ran and passed, and return `true` (the
+/// caller is done). `false` when not root: the caller runs the test itself.
+/// Also `true`, with a message, when root cannot drop privileges here.
+pub fn rerun_unprivileged(name: &str) -> bool {
+    if !is_root() {
+        return false;
+    }
+    assert!(
+        std::env::var_os(UNPRIVILEGED_ENV).is_none(),
+        "{name}: still root after dropping privileges"
+    );
+    let Some(prefix) = unprivileged() else {
+        return true;
+    };
+    let exe = std::env::current_exe().expect("the test binary's path");
+    let out = std::process::Command::new(&prefix[0])
+        .args(&prefix[1..])
+        .arg(&exe)
+        .args(["--exact", name, "--nocapture", "--test-threads=1"])
+        .env(UNPRIVILEGED_ENV, "1")
+        .output()
+        .expect("run the test binary as an unprivileged user");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success() && stdout.contains("1 passed"),
+        "{name} as uid {UNPRIVILEGED_ID}: {}\n{stdout}\n{stderr}",
+        out.status
+    );
+    eprintln!("{name}: ran as uid {UNPRIVILEGED_ID}");
+    true
+}

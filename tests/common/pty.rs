@@ -33,6 +33,19 @@ impl Session {
         env: &[(&str, &str)],
         data: tempfile::TempDir,
     ) -> Session {
+        Self::start_wrapped(&[], args, cols, rows, env, data)
+    }
+
+    /// Start the binary through `wrapper` (a command that runs the command
+    /// line after it, such as `setpriv …` or `prlimit …`; empty: directly).
+    pub fn start_wrapped(
+        wrapper: &[&str],
+        args: &[&str],
+        cols: u16,
+        rows: u16,
+        env: &[(&str, &str)],
+        data: tempfile::TempDir,
+    ) -> Session {
         let pty = native_pty_system();
         let pair = pty
             .openpty(PtySize {
@@ -42,7 +55,16 @@ impl Session {
                 pixel_height: 0,
             })
             .expect("open a pty");
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_tuitor"));
+        let bin = env!("CARGO_BIN_EXE_tuitor");
+        let mut cmd = match wrapper.split_first() {
+            Some((first, rest)) => {
+                let mut c = CommandBuilder::new(first);
+                c.args(rest);
+                c.arg(bin);
+                c
+            }
+            None => CommandBuilder::new(bin),
+        };
         cmd.args(args);
         cmd.env("TERM", "xterm-256color");
         cmd.env("TUITOR_DATA_DIR", data.path());
