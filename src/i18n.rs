@@ -63,6 +63,11 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("app.notes", "{n} 篇笔记", "{n} notes"),
     ("app.note_one", "1 篇笔记", "1 note"),
     (
+        "app.indexing",
+        "{n} 篇笔记 · 正在建立索引",
+        "{n} notes · indexing",
+    ),
+    (
         "app.loading",
         "正在加载 {i}/{n} 篇笔记",
         "loading {i}/{n} notes",

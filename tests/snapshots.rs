@@ -135,12 +135,16 @@ fn notes_loaded_in_the_background_fill_the_tree_and_resume() {
         },
     );
     a.loading = Some((0, 0));
+    a.building = Some((tuitor::search::Index::empty(), 0));
     a.update(Msg::Term(Event::Resize(80, 24)));
     assert!(screen(&a).contains("loading 0/0 notes"));
     let (tx, rx) = std::sync::mpsc::channel();
-    load_in_background(vec![common::fixtures().join("notes")], 2, move |e| {
-        tx.send(e).is_ok()
-    });
+    load_in_background(
+        vec![common::fixtures().join("notes")],
+        2,
+        |n| tuitor::search::IndexPart::of(&n.topics),
+        move |e| tx.send(e).is_ok(),
+    );
     for ev in rx {
         let done = matches!(ev, LoadEvent::Done);
         a.update(Msg::Loaded(ev));
@@ -149,6 +153,20 @@ fn notes_loaded_in_the_background_fill_the_tree_and_resume() {
         }
     }
     assert!(a.loading.is_none());
+    // The index grew with the notes and answers as one built from scratch.
+    let built = a.built.take().expect("an index built while loading");
+    let whole = tuitor::search::Index::build(&a.lib);
+    assert_eq!(built.entries.len(), whole.entries.len());
+    for (x, y) in built.entries.iter().zip(&whole.entries) {
+        assert_eq!(
+            (x.topic, x.block, x.line, &x.text),
+            (y.topic, y.block, y.line, &y.text)
+        );
+    }
+    for q in ["redis", "zidian", "跳跃", "upstream", "tyb"] {
+        assert_eq!(built.search(q, 50), whole.search(q, 50), "{q}");
+    }
+    a.update(Msg::Indexed(built));
     let s = screen(&a);
     assert!(
         s.contains("2 notes") && s.contains("Redis 基础") && s.contains("Nginx 笔记"),

@@ -2,7 +2,9 @@
 //!
 //! [`load_in_background`] finds the files, parses them on several threads and
 //! hands the parsed notes over in file order, in batches, with a running count,
-//! so a screen can show the tree filling in while the rest still loads.
+//! so a screen can show the tree filling in while the rest still loads. Work
+//! that belongs to each note (such as its search entries) can be done on the
+//! loading threads too, right after the note is parsed.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -13,14 +15,15 @@ use std::time::{Duration, Instant};
 use super::load::{discover, read_note, ParsedNote};
 use super::model::Diagnostic;
 
-/// A parsed note with the problems found in its file.
-pub type Loaded = (ParsedNote, Vec<Diagnostic>);
+/// A parsed note with the problems found in its file and what the caller's
+/// `prepare` made of it.
+pub type Loaded<X = ()> = (ParsedNote, Vec<Diagnostic>, X);
 
 /// What the loader reports.
 #[derive(Clone, Debug)]
-pub enum LoadEvent {
+pub enum LoadEvent<X = ()> {
     /// The next notes, in file order, with how many files are done of how many.
-    Notes(Vec<Loaded>, usize, usize),
+    Notes(Vec<Loaded<X>>, usize, usize),
     /// Problems with files that could not be loaded at all.
     Problems(Vec<Diagnostic>),
     /// Every file has been read.
@@ -32,12 +35,14 @@ const BATCH: usize = 128;
 /// A batch is sent at least this often while notes are arriving.
 const FLUSH: Duration = Duration::from_millis(30);
 
-/// Load `paths` on `threads` threads (at least one), calling `send` with each
-/// event until it returns `false` (the receiver is gone) or loading is done.
-pub fn load_in_background(
+/// Load `paths` on `threads` threads (at least one), calling `prepare` on each
+/// parsed note on the thread that parsed it and `send` with each event until
+/// it returns `false` (the receiver is gone) or loading is done.
+pub fn load_in_background<X: Send + 'static>(
     paths: Vec<PathBuf>,
     threads: usize,
-    send: impl Fn(LoadEvent) -> bool + Send + 'static,
+    prepare: impl Fn(&ParsedNote) -> X + Send + Sync + 'static,
+    send: impl Fn(LoadEvent<X>) -> bool + Send + 'static,
 ) {
     std::thread::spawn(move || {
         let mut problems = Vec::new();
@@ -47,15 +52,20 @@ pub fn load_in_background(
         }
         let total = files.len();
         let next = Arc::new(AtomicUsize::new(0));
-        let (tx, rx) = mpsc::channel::<(usize, Option<Loaded>, Vec<Diagnostic>)>();
+        let (tx, rx) = mpsc::channel::<(usize, Option<Loaded<X>>, Vec<Diagnostic>)>();
+        let prepare = Arc::new(prepare);
         for _ in 0..threads.max(1) {
             let (files, next, tx) = (files.clone(), next.clone(), tx.clone());
+            let prepare = prepare.clone();
             std::thread::spawn(move || loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(path) = files.get(i) else { break };
                 let (note, diags) = read_note(path);
                 let result = match note {
-                    Some(n) => (i, Some((n, diags)), Vec::new()),
+                    Some(n) => {
+                        let x = prepare(&n);
+                        (i, Some((n, diags, x)), Vec::new())
+                    }
                     None => (i, None, diags),
                 };
                 if tx.send(result).is_err() {
@@ -65,7 +75,7 @@ pub fn load_in_background(
         }
         drop(tx);
         // Hand notes over in file order, whatever order they were parsed in.
-        let mut waiting: BTreeMap<usize, (Option<Loaded>, Vec<Diagnostic>)> = BTreeMap::new();
+        let mut waiting: BTreeMap<usize, (Option<Loaded<X>>, Vec<Diagnostic>)> = BTreeMap::new();
         let mut expected = 0;
         let mut batch = Vec::new();
         let mut lost = Vec::new();
@@ -100,11 +110,20 @@ pub fn load_in_background(
     });
 }
 
-/// Parse the notes embedded in the binary on a background thread and report
-/// them as one batch, then [`LoadEvent::Done`].
-pub fn load_embedded_in_background(send: impl Fn(LoadEvent) -> bool + Send + 'static) {
+/// Parse the notes embedded in the binary on a background thread (calling
+/// `prepare` on each) and report them as one batch, then [`LoadEvent::Done`].
+pub fn load_embedded_in_background<X: Send + 'static>(
+    prepare: impl Fn(&ParsedNote) -> X + Send + 'static,
+    send: impl Fn(LoadEvent<X>) -> bool + Send + 'static,
+) {
     std::thread::spawn(move || {
-        let notes: Vec<Loaded> = super::load::embedded_parsed();
+        let notes: Vec<Loaded<X>> = super::load::embedded_parsed()
+            .into_iter()
+            .map(|(n, d)| {
+                let x = prepare(&n);
+                (n, d, x)
+            })
+            .collect();
         let total = notes.len();
         if send(LoadEvent::Notes(notes, total, total)) {
             send(LoadEvent::Done);
@@ -129,16 +148,20 @@ mod tests {
         }
         std::fs::write(dir.path().join("bad.md"), b"\0binary").unwrap();
         let (tx, rx) = mpsc::channel();
-        load_in_background(vec![dir.path().to_path_buf()], 2, move |e| {
-            tx.send(e).is_ok()
-        });
+        load_in_background(
+            vec![dir.path().to_path_buf()],
+            2,
+            |n| n.topics.len(),
+            move |e| tx.send(e).is_ok(),
+        );
         let mut lib = Library::default();
         let mut counts = Vec::new();
         for e in rx {
             match e {
                 LoadEvent::Notes(notes, done, total) => {
                     counts.push((done, total));
-                    for (n, d) in notes {
+                    for (n, d, topics) in notes {
+                        assert_eq!(n.topics.len(), topics, "prepared from its own note");
                         lib.push(n, d);
                     }
                 }

@@ -297,6 +297,17 @@ impl Meta {
 
     fn of_text(text: &str, arena: &mut String, scratch: &mut String) -> (Meta, KeysAt) {
         let mut t = Masks::default();
+        if text.is_ascii() {
+            // No Chinese, so no pinyin keys: the text's own masks are all.
+            text.bytes().for_each(|b| t.add(char::from(b)));
+            let m = Meta {
+                all: t.all,
+                sep: t.sep,
+                camel: t.camel,
+                first: t.first,
+            };
+            return (m, KeysAt::default());
+        }
         let mut full = Masks::default();
         let mut ini = Masks::default();
         let start = arena.len();

@@ -137,7 +137,7 @@ fn cut(text: &str) -> String {
 }
 
 /// Builds the entries of a run of topics, with their masks and pinyin.
-#[derive(Default)]
+#[derive(Clone, Debug, Default)]
 struct Builder {
     entries: Vec<Entry>,
     meta: Vec<fast::Meta>,
@@ -190,6 +190,28 @@ impl Builder {
             }
         }
     }
+}
+
+/// The entries of one note's topics, built where the note was parsed so a
+/// large set of notes is indexed on the loading threads, as it arrives; see
+/// [`Index::append`].
+#[derive(Clone, Debug, Default)]
+pub struct IndexPart(Builder);
+
+impl IndexPart {
+    /// Index `topics` (one note's, with note-local ids: 0 is its first topic).
+    pub fn of(topics: &[Topic]) -> IndexPart {
+        let mut b = Builder::default();
+        b.topics(0, topics);
+        b.scratch = String::new();
+        IndexPart(b)
+    }
+}
+
+/// A number no other index in this process has.
+fn next_id() -> u64 {
+    static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 /// How an entry is scored: the same for the reference and the fast path.
@@ -305,8 +327,7 @@ impl Index {
 
     /// Index a run of topics (their ids are their positions in `topics`).
     pub fn build_topics(topics: &[Topic]) -> Index {
-        static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
-        let id = NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let id = next_id();
         let weight = |t: &Topic| t.blocks.len() + 1;
         let total: usize = topics.iter().map(weight).sum();
         let threads = if total < 4096 {
@@ -355,15 +376,39 @@ impl Index {
             .pinyin
             .reserve_exact(parts.iter().map(|p| p.pinyin.len()).sum());
         for part in parts {
-            let base = index.pinyin.len();
-            index.pinyin.push_str(&part.pinyin);
-            index.entries.extend(part.entries);
-            index.meta.extend(part.meta);
-            index
-                .keys
-                .extend(part.keys.into_iter().map(|k| k.shifted(base)));
+            index.append(IndexPart(part), 0);
         }
         index
+    }
+
+    /// An index with no entries, to [`Index::append`] notes to as they arrive.
+    pub fn empty() -> Index {
+        Index {
+            id: next_id(),
+            ..Index::default()
+        }
+    }
+
+    /// Add the entries of `part`, whose topic ids start at `first_topic`.
+    pub fn append(&mut self, part: IndexPart, first_topic: TopicId) {
+        let part = part.0;
+        let base = self.pinyin.len();
+        self.pinyin.push_str(&part.pinyin);
+        self.entries.extend(part.entries.into_iter().map(|mut e| {
+            e.topic += first_topic;
+            e
+        }));
+        self.meta.extend(part.meta);
+        self.keys
+            .extend(part.keys.into_iter().map(|k| k.shifted(base)));
+    }
+
+    /// Give back the room reserved for entries that were never added.
+    pub fn shrink_to_fit(&mut self) {
+        self.entries.shrink_to_fit();
+        self.meta.shrink_to_fit();
+        self.keys.shrink_to_fit();
+        self.pinyin.shrink_to_fit();
     }
 
     /// The full pinyin and initials of entry `i`, when its text has Chinese.

@@ -41,7 +41,7 @@ pub enum Msg {
     /// Time for the next step of a playing simulation.
     Tick,
     /// Notes loaded in the background, with the running count.
-    Loaded(crate::content::background::LoadEvent),
+    Loaded(crate::content::background::LoadEvent<crate::search::IndexPart>),
     /// Finder results for the query of generation `.0` (stale ones are dropped).
     Found(u64, Vec<crate::search::Hit>),
     /// Live previews of the simulation cards, computed in the background.
@@ -217,6 +217,12 @@ pub struct App {
     pub index: Arc<Index>,
     /// Whether the index is still being built.
     pub indexing: bool,
+    /// The index of the notes loading in the background, built as they
+    /// arrive, with the number of topics it covers (`None`: build it whole
+    /// once they are in).
+    pub building: Option<(Index, usize)>,
+    /// The index built while loading, once every note is in.
+    pub built: Option<Arc<Index>>,
     /// UI language.
     pub lang: Lang,
     /// Colours.
@@ -299,6 +305,8 @@ impl App {
             expanded: vec![false; n],
             index: Arc::new(Index::default()),
             indexing: true,
+            building: None,
+            built: None,
             lib,
             lang,
             theme,
@@ -359,13 +367,27 @@ impl App {
     }
 
     /// Take in notes that finished loading in the background.
-    fn on_loaded(&mut self, ev: crate::content::background::LoadEvent) -> bool {
+    fn on_loaded(
+        &mut self,
+        ev: crate::content::background::LoadEvent<crate::search::IndexPart>,
+    ) -> bool {
         use crate::content::background::LoadEvent;
         match ev {
             LoadEvent::Notes(notes, done, total) => {
                 let lib = Arc::make_mut(&mut self.lib);
                 let first_note = lib.notes.len();
-                for (n, d) in notes {
+                for (n, d, part) in notes {
+                    // The note's search entries were built where it was parsed;
+                    // they join the index being built, if it covers every
+                    // topic before this note.
+                    let base = lib.topics.len();
+                    match &mut self.building {
+                        Some((index, covered)) if *covered == base => {
+                            index.append(part, base);
+                            *covered = base + n.topics.len();
+                        }
+                        _ => self.building = None,
+                    }
                     lib.push(n, d);
                 }
                 let rules = crate::content::pairing::default_rules();
@@ -391,6 +413,13 @@ impl App {
             LoadEvent::Problems(p) => Arc::make_mut(&mut self.lib).diagnostics.extend(p),
             LoadEvent::Done => {
                 self.loading = None;
+                self.built = match self.building.take() {
+                    Some((mut index, covered)) if covered == self.lib.topics.len() => {
+                        index.shrink_to_fit();
+                        Some(Arc::new(index))
+                    }
+                    _ => None,
+                };
                 // The note the user was reading may have arrived late.
                 if !self.touched {
                     self.go_to_start();

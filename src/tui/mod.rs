@@ -180,31 +180,42 @@ pub fn run(
     app.search_tx = Some(query_tx);
     // Notes load after the first frame: the ones named on the command line, or
     // the built-in ones when the library came empty.
+    // Each note's search entries are built on the thread that parsed it, and
+    // the index grows as the notes arrive.
+    let part = |n: &crate::content::load::ParsedNote| crate::search::IndexPart::of(&n.topics);
     if !pending.is_empty() {
         app.loading = Some((0, 0));
+        app.building = Some((crate::search::Index::empty(), 0));
         let load_tx = tx.clone();
-        crate::content::background::load_in_background(pending, 2, move |ev| {
+        crate::content::background::load_in_background(pending, 2, part, move |ev| {
             load_tx.send(Msg::Loaded(ev)).is_ok()
         });
     } else if app.lib.notes.is_empty() && opts_embedded {
         app.loading = Some((0, 0));
+        app.building = Some((crate::search::Index::empty(), 0));
         let load_tx = tx.clone();
-        crate::content::background::load_embedded_in_background(move |ev| {
+        crate::content::background::load_embedded_in_background(part, move |ev| {
             load_tx.send(Msg::Loaded(ev)).is_ok()
         });
     }
-    // The first frame never waits for the search index either: it is built once
-    // every note is in.
-    let (lib_tx, lib_rx) = mpsc::channel::<std::sync::Arc<Library>>();
+    // The first frame never waits for the search index either: it is ready
+    // once every note is in (or built then, when it could not grow with them).
+    type Ready = (
+        std::sync::Arc<Library>,
+        Option<std::sync::Arc<crate::search::Index>>,
+    );
+    let (lib_tx, lib_rx) = mpsc::channel::<Ready>();
     let mut lib_sent = false;
     if app.loading.is_none() {
-        let _ = lib_tx.send(lib.clone());
+        let _ = lib_tx.send((lib.clone(), None));
         lib_sent = true;
     }
     let index_tx = tx.clone();
     std::thread::spawn(move || {
-        let Ok(lib) = lib_rx.recv() else { return };
-        let index = std::sync::Arc::new(crate::search::Index::build(&lib));
+        let Ok((lib, built)) = lib_rx.recv() else {
+            return;
+        };
+        let index = built.unwrap_or_else(|| std::sync::Arc::new(crate::search::Index::build(&lib)));
         let _ = worker_index_tx.send(index.clone());
         let _ = index_tx.send(Msg::Indexed(index));
         // Then run every card's preset once for its live preview.
@@ -278,7 +289,7 @@ pub fn run(
             break;
         }
         if !lib_sent && app.loading.is_none() {
-            let _ = lib_tx.send(app.lib.clone());
+            let _ = lib_tx.send((app.lib.clone(), app.built.take()));
             lib_sent = true;
         }
         if redraw {

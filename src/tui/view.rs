@@ -268,6 +268,7 @@ fn draw_status(app: &App, f: &mut Frame, r: Rect) {
     }
     right.push_str(&match (app.loading, app.lib.notes.len()) {
         (Some((done, total)), _) => trf(app.lang, "app.loading", &[("i", &done), ("n", &total)]),
+        (None, n) if app.indexing => trf(app.lang, "app.indexing", &[("n", &n)]),
         (None, 1) => tr(app.lang, "app.note_one").to_string(),
         (None, n) => trf(app.lang, "app.notes", &[("n", &n)]),
     });
