@@ -603,6 +603,27 @@ impl<O: Observer<ZsetEvent>> SkipList<O> {
         true
     }
 
+    /// The node `(score, member)`, if present. The same descent as
+    /// [`delete`](Self::delete) (strict `<` on `(score, member)`), read-only and
+    /// not traced: a plain membership test.
+    pub fn find(&self, score: f64, member: &[u8]) -> Option<NodeId> {
+        let mut x = HEAD;
+        for i in (0..self.level).rev() {
+            loop {
+                let fwd = self.nodes[x as usize].lv[i].fwd;
+                if fwd == NIL || !before(&self.nodes[fwd as usize], score, member) {
+                    break;
+                }
+                x = fwd;
+            }
+        }
+        let x = self.nodes[x as usize].lv[0].fwd;
+        (x != NIL
+            && self.nodes[x as usize].score == score
+            && *self.nodes[x as usize].ele == *member)
+            .then_some(NodeId(x))
+    }
+
     /// The 1-based rank of `(score, member)`, or `None` if absent.
     pub fn rank(&mut self, score: f64, member: &[u8]) -> Option<u64> {
         let d = self.descend(
