@@ -17,14 +17,14 @@
 //! ```text
 //! [member bytes, padded to 8] [len | height] [score] [back] [link 0] … [link h-1]
 //!                                             ^ NodeId
-//! link = [score of the target] [target | span]   (two words)
+//! link = [score of the target] [first 8 member bytes of the target] [target | span]
 //! ```
 //!
-//! So one node is one allocation-free block: its member, score and all its
-//! levels sit side by side. Each link caches the score of the node it points
-//! to, so a descent compares scores without leaving the current node, and only
-//! reads the next node (its member, on a score tie) when it moves onto it or
-//! when scores tie. A deleted node's block is kept on a free list by size and
+//! So one node is one block: its member, score and all its levels sit side by
+//! side. Each link caches the score of the node it points to and the first
+//! eight bytes of its member (big-endian, zero padded), so a descent compares
+//! without leaving the current node, and only reads the next node when it moves
+//! onto it or when both the scores and the member prefixes tie. A deleted node's block is kept on a free list by size and
 //! reused by the next node that needs a block of the same size.
 
 use std::collections::{BTreeMap, VecDeque};
@@ -48,12 +48,43 @@ const HEAD: u32 = 1;
 pub struct NodeId(u32);
 
 /// One forward link as stored: the target, the span, and the target's score
-/// (meaningless when the target is nil).
+/// and member prefix (both meaningless when the target is nil).
 #[derive(Clone, Copy, Debug)]
 struct Link {
     score: f64,
+    prefix: u64,
     fwd: u32,
     span: u32,
+}
+
+/// The first 8 bytes of a member as a big-endian number, zero padded. When two
+/// prefixes differ, the members compare as their prefixes do (a shorter member
+/// that is padded is a prefix of the other, so it sorts first either way); when
+/// they are equal the whole members must be compared.
+#[inline]
+fn prefix(m: &[u8]) -> u64 {
+    let mut b = [0u8; 8];
+    let n = m.len().min(8);
+    b[..n].copy_from_slice(&m[..n]);
+    u64::from_be_bytes(b)
+}
+
+/// A `(score, member)` looked for, with its member prefix computed once.
+#[derive(Clone, Copy)]
+struct Key<'a> {
+    score: f64,
+    member: &'a [u8],
+    prefix: u64,
+}
+
+impl<'a> Key<'a> {
+    fn new(score: f64, member: &'a [u8]) -> Self {
+        Key {
+            score,
+            member,
+            prefix: prefix(member),
+        }
+    }
 }
 
 /// Words before a node's id: its member bytes (rounded up to whole words) and
@@ -66,7 +97,7 @@ fn words_before(len: usize) -> usize {
 /// Block size in words of a node with a member of `len` bytes and `h` levels.
 #[inline]
 fn block_words(len: usize, h: usize) -> usize {
-    words_before(len) + 2 + 2 * h
+    words_before(len) + 2 + 3 * h
 }
 
 /// The node pool (see the module docs for the block layout).
@@ -102,35 +133,45 @@ impl Arena {
 
     #[inline]
     fn link_word(x: u32, i: usize) -> usize {
-        x as usize + 2 + 2 * i
+        x as usize + 2 + 3 * i
     }
 
     /// `x`'s link on 0-based level `i`.
     #[inline]
     fn link(&self, x: u32, i: usize) -> Link {
-        let o = Self::link_word(x, i) * 8;
-        let mut b = [0u8; 16];
-        b.copy_from_slice(&self.pool[o..o + 16]);
-        let v = u128::from_le_bytes(b);
+        let w = Self::link_word(x, i);
+        let v = self.word(w + 2);
         Link {
-            score: f64::from_bits(v as u64),
-            fwd: (v >> 64) as u32,
-            span: (v >> 96) as u32,
+            score: f64::from_bits(self.word(w)),
+            prefix: self.word(w + 1),
+            fwd: v as u32,
+            span: (v >> 32) as u32,
         }
     }
 
     #[inline]
     fn set_link(&mut self, x: u32, i: usize, l: Link) {
-        let v = u128::from(l.score.to_bits()) | u128::from(l.fwd) << 64 | u128::from(l.span) << 96;
-        let o = Self::link_word(x, i) * 8;
-        self.pool[o..o + 16].copy_from_slice(&v.to_le_bytes());
+        let w = Self::link_word(x, i);
+        self.set_word(w, l.score.to_bits());
+        self.set_word(w + 1, l.prefix);
+        self.set_word(w + 2, u64::from(l.fwd) | u64::from(l.span) << 32);
     }
 
-    /// Point `x`'s level-`i` link at `fwd`, whose score is `score`.
+    /// Point `x`'s level-`i` link at `fwd`, whose score is `score` and member
+    /// prefix `prefix`.
     #[inline]
-    fn set_fwd(&mut self, x: u32, i: usize, fwd: u32, score: f64) {
+    fn set_fwd(&mut self, x: u32, i: usize, fwd: u32, score: f64, prefix: u64) {
         let l = self.link(x, i);
-        self.set_link(x, i, Link { score, fwd, ..l });
+        self.set_link(
+            x,
+            i,
+            Link {
+                score,
+                prefix,
+                fwd,
+                ..l
+            },
+        );
     }
 
     #[inline]
@@ -188,10 +229,21 @@ impl Arena {
         &self.pool[start..start + len]
     }
 
-    /// Whether node `x`, whose score is `xs`, sorts before `(score, member)`.
+    /// Whether the target of `l` sorts before `k`.
     #[inline]
-    fn before(&self, xs: f64, x: u32, score: f64, member: &[u8]) -> bool {
-        xs < score || (xs == score && self.member(x) < member)
+    fn before(&self, l: Link, k: &Key) -> bool {
+        l.score < k.score
+            || (l.score == k.score
+                && (l.prefix < k.prefix || (l.prefix == k.prefix && self.member(l.fwd) < k.member)))
+    }
+
+    /// Whether the target of `l` sorts at or before `k`.
+    #[inline]
+    fn not_after(&self, l: Link, k: &Key) -> bool {
+        l.score < k.score
+            || (l.score == k.score
+                && (l.prefix < k.prefix
+                    || (l.prefix == k.prefix && self.member(l.fwd) <= k.member)))
     }
 
     /// A new block for a node of `h` levels: links to nil with span 0, no
@@ -226,6 +278,7 @@ impl Arena {
                 i,
                 Link {
                     score: 0.0,
+                    prefix: 0,
                     fwd: NIL,
                     span: 0,
                 },
@@ -608,10 +661,11 @@ impl<O: Observer<ZsetEvent>> SkipList<O> {
     /// The member must not be in the list already, and `score` must not be NaN.
     pub fn insert(&mut self, score: f64, member: &[u8]) -> u64 {
         debug_assert!(!score.is_nan(), "NaN is never stored");
+        let k = Key::new(score, member);
         let mut d = self.descend(
             DescentOp::Insert,
             || format!("{} {}", super::format_score(score), show(member)),
-            |a, l, _| a.before(l.score, l.fwd, score, member),
+            |a, l, _| a.before(l, &k),
             |_, _, _| false,
         );
         let (lvl, forced) = self.random_level();
@@ -652,8 +706,8 @@ impl<O: Observer<ZsetEvent>> SkipList<O> {
         for i in 0..lvl {
             let u = d.update[i];
             let ul = self.arena.link(u, i);
-            self.arena.set_fwd(x, i, ul.fwd, ul.score);
-            self.arena.set_fwd(u, i, x, score);
+            self.arena.set_fwd(x, i, ul.fwd, ul.score, ul.prefix);
+            self.arena.set_fwd(u, i, x, score, k.prefix);
             let jumped = d.rank[0] - d.rank[i];
             self.set_span(x, i, u64::from(ul.span) - jumped);
             self.set_span(u, i, jumped + 1);
@@ -684,7 +738,7 @@ impl<O: Observer<ZsetEvent>> SkipList<O> {
             let ul = self.arena.link(u, i);
             if ul.fwd == x {
                 let xl = self.arena.link(x, i);
-                self.arena.set_fwd(u, i, xl.fwd, xl.score);
+                self.arena.set_fwd(u, i, xl.fwd, xl.score, xl.prefix);
                 self.set_span(u, i, u64::from(ul.span) + u64::from(xl.span) - 1);
             } else {
                 self.set_span(u, i, u64::from(ul.span) - 1);
@@ -721,21 +775,27 @@ impl<O: Observer<ZsetEvent>> SkipList<O> {
         self.arena.release(x);
     }
 
-    /// The node after `d.x` on level 1 if it is `(score, member)`.
-    fn found(&self, x: u32, score: f64, member: &[u8]) -> Option<u32> {
+    /// The node after `x` on level 1 if it is `k`.
+    #[inline]
+    fn found(&self, x: u32, k: &Key) -> Option<u32> {
         let l = self.arena.link(x, 0);
-        (l.fwd != NIL && l.score == score && self.arena.member(l.fwd) == member).then_some(l.fwd)
+        (l.fwd != NIL
+            && l.score == k.score
+            && l.prefix == k.prefix
+            && self.arena.member(l.fwd) == k.member)
+            .then_some(l.fwd)
     }
 
     /// Delete the node `(score, member)`; returns whether it was there.
     pub fn delete(&mut self, score: f64, member: &[u8]) -> bool {
+        let k = Key::new(score, member);
         let d = self.descend(
             DescentOp::Delete,
             || format!("{} {}", super::format_score(score), show(member)),
-            |a, l, _| a.before(l.score, l.fwd, score, member),
+            |a, l, _| a.before(l, &k),
             |_, _, _| false,
         );
-        match self.found(d.x, score, member) {
+        match self.found(d.x, &k) {
             Some(x) => {
                 self.delete_node(x, &d.update, d.rank[0] + 1);
                 true
@@ -748,13 +808,14 @@ impl<O: Observer<ZsetEvent>> SkipList<O> {
     /// stays strictly between its neighbours, else delete and re-insert (with a
     /// new random height). Returns whether the node was found.
     pub fn update_score(&mut self, cur: f64, member: &[u8], new: f64) -> bool {
+        let k = Key::new(cur, member);
         let d = self.descend(
             DescentOp::UpdateScore,
             || format!("{} {}", super::format_score(cur), show(member)),
-            |a, l, _| a.before(l.score, l.fwd, cur, member),
+            |a, l, _| a.before(l, &k),
             |_, _, _| false,
         );
-        let Some(x) = self.found(d.x, cur, member) else {
+        let Some(x) = self.found(d.x, &k) else {
             return false;
         };
         let back = self.arena.back(x);
@@ -766,7 +827,7 @@ impl<O: Observer<ZsetEvent>> SkipList<O> {
             for i in 0..self.arena.height(x) {
                 let u = d.update[i];
                 debug_assert_eq!(self.arena.link(u, i).fwd, x);
-                self.arena.set_fwd(u, i, x, new);
+                self.arena.set_fwd(u, i, x, new, k.prefix);
             }
             emit!(
                 self.obs,
@@ -783,30 +844,40 @@ impl<O: Observer<ZsetEvent>> SkipList<O> {
         true
     }
 
-    /// The node `(score, member)`, if present. The same descent as
-    /// [`delete`](Self::delete) (strict `<` on `(score, member)`), read-only and
-    /// not traced: a plain membership test.
+    /// The node `(score, member)`, if present: the descent of
+    /// [`rank`](Self::rank) (move right while the next node is at or before the
+    /// target, stop as soon as the current node is the target), read-only, not
+    /// traced and without counting ranks. A plain membership test.
     pub fn find(&self, score: f64, member: &[u8]) -> Option<NodeId> {
+        let k = Key::new(score, member);
         let mut x = HEAD;
         for i in (0..self.level.min(MAX_LEVEL)).rev() {
+            let mut moved = false;
             loop {
                 let l = self.arena.link(x, i);
-                if l.fwd == NIL || !self.arena.before(l.score, l.fwd, score, member) {
+                if l.fwd == NIL || !self.arena.not_after(l, &k) {
                     break;
                 }
                 x = l.fwd;
+                moved = true;
+            }
+            // Only a node we just moved onto can be the target (the header and
+            // the nodes of the levels above are not).
+            if moved && self.arena.score(x) == score && self.arena.member(x) == member {
+                return Some(NodeId(x));
             }
         }
-        self.found(x, score, member).map(NodeId)
+        None
     }
 
     /// The 1-based rank of `(score, member)`, or `None` if absent (also when
     /// `member` is stored with another score, as in Redis's `zslGetRank`).
     pub fn rank(&mut self, score: f64, member: &[u8]) -> Option<u64> {
+        let k = Key::new(score, member);
         let d = self.descend(
             DescentOp::Rank,
             || format!("{} {}", super::format_score(score), show(member)),
-            |a, l, _| l.score < score || (l.score == score && a.member(l.fwd) <= member),
+            |a, l, _| a.not_after(l, &k),
             |a, x, _| x != HEAD && a.score(x) == score && a.member(x) == member,
         );
         d.early.then_some(d.at_rank)
@@ -967,7 +1038,7 @@ impl<O: Observer<ZsetEvent>> SkipList<O> {
     /// Order by `(score, member)`, no NaN, heights in `1..=32`, the list level
     /// equal to the highest node height (at least 1), every forward link on level
     /// `i` pointing at the next node that has level `i` and caching that node's
-    /// score, every span equal to the rank difference (to nothing: the number of
+    /// score and member prefix, every span equal to the rank difference (to nothing: the number of
     /// nodes after the source), backward pointers (the first node's is nil),
     /// `tail`, and `length`.
     pub fn check_invariants(&self) -> Result<(), String> {
@@ -1003,7 +1074,8 @@ impl<O: Observer<ZsetEvent>> SkipList<O> {
             }
             if w > 1 {
                 let p = order[w - 1];
-                if !a.before(a.score(p), p, score, a.member(x)) {
+                let (ps, pm) = (a.score(p), a.member(p));
+                if !(ps < score || (ps == score && pm < a.member(x))) {
                     return Err(format!(
                         "order broken between {} and {}",
                         show(a.member(p)),
@@ -1036,9 +1108,12 @@ impl<O: Observer<ZsetEvent>> SkipList<O> {
                 if link.fwd != want_fwd {
                     return Err(format!("bad forward link on level {} at rank {r}", i + 1));
                 }
-                if link.fwd != NIL && link.score.to_bits() != a.score(link.fwd).to_bits() {
+                if link.fwd != NIL
+                    && (link.score.to_bits() != a.score(link.fwd).to_bits()
+                        || link.prefix != prefix(a.member(link.fwd)))
+                {
                     return Err(format!(
-                        "stale score on the link to {} on level {}",
+                        "stale score or member prefix on the link to {} on level {}",
                         show(a.member(link.fwd)),
                         i + 1
                     ));
