@@ -363,3 +363,78 @@ fn levels_follow_p_one_quarter() {
     assert!(sl.level() <= 32);
     sl.check_invariants().unwrap();
 }
+
+/// Members from a few parts, so that many share their first 8 bytes, differ
+/// only after them, contain NUL bytes or are prefixes of each other.
+fn long_member() -> impl Strategy<Value = Vec<u8>> {
+    let part = prop_oneof![
+        Just(b"user:000".to_vec()),
+        Just(b"user:0001".to_vec()),
+        Just(b"\x00".to_vec()),
+        Just(b"\xff".to_vec()),
+        Just(b"a".to_vec()),
+        Just(Vec::new()),
+    ];
+    proptest::collection::vec(part, 0..4).prop_map(|ps| ps.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn skiplist_orders_long_members_by_bytes(
+        seed in any::<u64>(),
+        ops in proptest::collection::vec((0u8..3, long_member(), any::<bool>()), 1..120),
+    ) {
+        let mut sl = SkipList::new(seed);
+        // member -> score; the skiplist holds each member once, as a sorted set does.
+        let mut model: std::collections::BTreeMap<Vec<u8>, f64> = Default::default();
+        for (s, m, del) in ops {
+            let score = f64::from(s);
+            match model.get(&m).copied() {
+                Some(old) if del => {
+                    prop_assert!(sl.delete(old, &m));
+                    model.remove(&m);
+                }
+                Some(old) => {
+                    prop_assert!(sl.update_score(old, &m, score));
+                    model.insert(m, score);
+                }
+                None => {
+                    sl.insert(score, &m);
+                    model.insert(m, score);
+                }
+            }
+            if let Err(e) = sl.check_invariants() {
+                prop_assert!(false, "{}", e);
+            }
+            let mut want: Vec<(f64, Vec<u8>)> = model.iter().map(|(m, s)| (*s, m.clone())).collect();
+            want.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+            let got: Vec<(f64, Vec<u8>)> = sl.iter().map(|(m, s)| (s, m.to_vec())).collect();
+            prop_assert_eq!(&got, &want);
+            for (i, (s, m)) in want.iter().enumerate() {
+                prop_assert_eq!(sl.rank(*s, m), Some(i as u64 + 1));
+                let n = sl.find(*s, m);
+                prop_assert!(n.is_some());
+                prop_assert_eq!(n.map(|n| sl.member(n).to_vec()), Some(m.clone()));
+                // A stored member asked for with another score is absent.
+                prop_assert_eq!(sl.rank(*s + 0.5, m), None);
+                prop_assert!(sl.find(*s + 0.5, m).is_none());
+            }
+        }
+    }
+}
+
+#[test]
+fn rank_needs_the_stored_score() {
+    // zslGetRank checks the score as well as the member of the node it reaches.
+    let mut sl = SkipList::new(7);
+    for (s, m) in [(1.0, "a"), (2.0, "b"), (3.0, "c")] {
+        sl.insert(s, m.as_bytes());
+    }
+    assert_eq!(sl.rank(2.0, b"b"), Some(2));
+    assert_eq!(sl.rank(2.5, b"b"), None);
+    assert_eq!(sl.rank(1.0, b"b"), None);
+    assert!(sl.find(2.5, b"b").is_none());
+    assert!(sl.find(2.0, b"bb").is_none());
+}

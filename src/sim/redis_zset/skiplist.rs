@@ -3,13 +3,31 @@
 //! (how many rank positions it jumps), so the same descent that finds a node
 //! also computes its rank.
 //!
-//! The layout is the one of Redis's `zskiplist` (see the parent module for the
-//! algorithm): a header node with [`MAX_LEVEL`] links, nodes ordered by
-//! `(score, member bytes)`, spans on every link (also on links to nothing, where
-//! the span counts the nodes after the source), and a backward pointer on level 1
-//! only. Nodes live in an arena (`Vec`) and are addressed by [`NodeId`].
+//! The algorithm is the one of Redis's `zskiplist` (see the parent module): a
+//! header node with [`MAX_LEVEL`] links, nodes ordered by `(score, member
+//! bytes)`, spans on every link (also on links to nothing, where the span counts
+//! the nodes after the source), and a backward pointer on level 1 only.
+//!
+//! # Memory layout
+//!
+//! Every node, the header included, is one contiguous block of 8-byte words in
+//! a single byte pool, addressed by [`NodeId`] (the word index of the block's
+//! score word):
+//!
+//! ```text
+//! [member bytes, padded to 8] [len | height] [score] [back] [link 0] … [link h-1]
+//!                                             ^ NodeId
+//! link = [score of the target] [first 8 member bytes of the target] [target | span]
+//! ```
+//!
+//! So one node is one block: its member, score and all its levels sit side by
+//! side. Each link caches the score of the node it points to and the first
+//! eight bytes of its member (big-endian, zero padded), so a descent compares
+//! without leaving the current node, and only reads the next node when it moves
+//! onto it or when both the scores and the member prefixes tie. A deleted node's block is kept on a free list by size and
+//! reused by the next node that needs a block of the same size.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 
 use super::{show, ZsetEvent};
 use crate::emit;
@@ -22,24 +40,262 @@ pub const MAX_LEVEL: usize = 32;
 pub const P: f64 = 0.25;
 
 const NIL: u32 = u32::MAX;
-const HEAD: u32 = 0;
+/// The header's block: no member bytes, one `len | height` word, then its id.
+const HEAD: u32 = 1;
 
 /// A handle on a node of one [`SkipList`]; valid until that node is deleted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct NodeId(u32);
 
+/// One forward link as stored: the target, the span, and the target's score
+/// and member prefix (both meaningless when the target is nil).
 #[derive(Clone, Copy, Debug)]
 struct Link {
+    score: f64,
+    prefix: u64,
     fwd: u32,
-    span: u64,
+    span: u32,
 }
 
-#[derive(Clone, Debug)]
-struct Node {
-    ele: Box<[u8]>,
+/// The first 8 bytes of a member as a big-endian number, zero padded. When two
+/// prefixes differ, the members compare as their prefixes do (a shorter member
+/// that is padded is a prefix of the other, so it sorts first either way); when
+/// they are equal the whole members must be compared.
+#[inline]
+fn prefix(m: &[u8]) -> u64 {
+    let mut b = [0u8; 8];
+    let n = m.len().min(8);
+    b[..n].copy_from_slice(&m[..n]);
+    u64::from_be_bytes(b)
+}
+
+/// A `(score, member)` looked for, with its member prefix computed once.
+#[derive(Clone, Copy)]
+struct Key<'a> {
     score: f64,
-    back: u32,
-    lv: Vec<Link>,
+    member: &'a [u8],
+    prefix: u64,
+}
+
+impl<'a> Key<'a> {
+    fn new(score: f64, member: &'a [u8]) -> Self {
+        Key {
+            score,
+            member,
+            prefix: prefix(member),
+        }
+    }
+}
+
+/// Words before a node's id: its member bytes (rounded up to whole words) and
+/// the `len | height` word.
+#[inline]
+fn words_before(len: usize) -> usize {
+    len.div_ceil(8) + 1
+}
+
+/// Block size in words of a node with a member of `len` bytes and `h` levels.
+#[inline]
+fn block_words(len: usize, h: usize) -> usize {
+    words_before(len) + 2 + 3 * h
+}
+
+/// The node pool (see the module docs for the block layout).
+#[derive(Clone, Debug)]
+struct Arena {
+    pool: Vec<u8>,
+    /// Free blocks by size in words: the word index where each block starts.
+    free: BTreeMap<usize, Vec<usize>>,
+}
+
+impl Arena {
+    fn new() -> Self {
+        let mut a = Arena {
+            pool: Vec::new(),
+            free: BTreeMap::new(),
+        };
+        let head = a.alloc(0.0, &[], MAX_LEVEL);
+        debug_assert_eq!(head, HEAD);
+        a
+    }
+
+    #[inline]
+    fn word(&self, w: usize) -> u64 {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(&self.pool[w * 8..w * 8 + 8]);
+        u64::from_le_bytes(b)
+    }
+
+    #[inline]
+    fn set_word(&mut self, w: usize, v: u64) {
+        self.pool[w * 8..w * 8 + 8].copy_from_slice(&v.to_le_bytes());
+    }
+
+    #[inline]
+    fn link_word(x: u32, i: usize) -> usize {
+        x as usize + 2 + 3 * i
+    }
+
+    /// `x`'s link on 0-based level `i`.
+    #[inline]
+    fn link(&self, x: u32, i: usize) -> Link {
+        let w = Self::link_word(x, i);
+        let v = self.word(w + 2);
+        Link {
+            score: f64::from_bits(self.word(w)),
+            prefix: self.word(w + 1),
+            fwd: v as u32,
+            span: (v >> 32) as u32,
+        }
+    }
+
+    #[inline]
+    fn set_link(&mut self, x: u32, i: usize, l: Link) {
+        let w = Self::link_word(x, i);
+        self.set_word(w, l.score.to_bits());
+        self.set_word(w + 1, l.prefix);
+        self.set_word(w + 2, u64::from(l.fwd) | u64::from(l.span) << 32);
+    }
+
+    /// Point `x`'s level-`i` link at `fwd`, whose score is `score` and member
+    /// prefix `prefix`.
+    #[inline]
+    fn set_fwd(&mut self, x: u32, i: usize, fwd: u32, score: f64, prefix: u64) {
+        let l = self.link(x, i);
+        self.set_link(
+            x,
+            i,
+            Link {
+                score,
+                prefix,
+                fwd,
+                ..l
+            },
+        );
+    }
+
+    #[inline]
+    fn set_span(&mut self, x: u32, i: usize, span: u64) {
+        let l = self.link(x, i);
+        // Spans never exceed the length, and ids are u32 word indexes of blocks
+        // of at least five words, so the length fits in 32 bits.
+        debug_assert!(span <= u64::from(u32::MAX));
+        self.set_link(
+            x,
+            i,
+            Link {
+                span: span as u32,
+                ..l
+            },
+        );
+    }
+
+    #[inline]
+    fn score(&self, x: u32) -> f64 {
+        f64::from_bits(self.word(x as usize))
+    }
+
+    #[inline]
+    fn set_score(&mut self, x: u32, score: f64) {
+        self.set_word(x as usize, score.to_bits());
+    }
+
+    #[inline]
+    fn back(&self, x: u32) -> u32 {
+        self.word(x as usize + 1) as u32
+    }
+
+    #[inline]
+    fn set_back(&mut self, x: u32, back: u32) {
+        self.set_word(x as usize + 1, u64::from(back));
+    }
+
+    /// `(member length, height)` of `x`.
+    #[inline]
+    fn shape(&self, x: u32) -> (usize, usize) {
+        let v = self.word(x as usize - 1);
+        ((v as u32) as usize, (v >> 32) as usize)
+    }
+
+    #[inline]
+    fn height(&self, x: u32) -> usize {
+        self.shape(x).1
+    }
+
+    #[inline]
+    fn member(&self, x: u32) -> &[u8] {
+        let (len, _) = self.shape(x);
+        let start = (x as usize - words_before(len)) * 8;
+        &self.pool[start..start + len]
+    }
+
+    /// Whether the target of `l` sorts before `k`.
+    #[inline]
+    fn before(&self, l: Link, k: &Key) -> bool {
+        l.score < k.score
+            || (l.score == k.score
+                && (l.prefix < k.prefix || (l.prefix == k.prefix && self.member(l.fwd) < k.member)))
+    }
+
+    /// Whether the target of `l` sorts at or before `k`.
+    #[inline]
+    fn not_after(&self, l: Link, k: &Key) -> bool {
+        l.score < k.score
+            || (l.score == k.score
+                && (l.prefix < k.prefix
+                    || (l.prefix == k.prefix && self.member(l.fwd) <= k.member)))
+    }
+
+    /// A new block for a node of `h` levels: links to nil with span 0, no
+    /// backward pointer.
+    fn alloc(&mut self, score: f64, member: &[u8], h: usize) -> u32 {
+        let len = member.len();
+        assert!(
+            u32::try_from(len).is_ok(),
+            "skiplist member of {len} bytes: at most 4 GiB per member"
+        );
+        let size = block_words(len, h);
+        let start = match self.free.get_mut(&size).and_then(Vec::pop) {
+            Some(s) => s,
+            None => {
+                let s = self.pool.len() / 8;
+                assert!(
+                    s + size < NIL as usize,
+                    "skiplist pool full: more than 2^32 words of nodes"
+                );
+                self.pool.resize((s + size) * 8, 0);
+                s
+            }
+        };
+        let x = (start + words_before(len)) as u32;
+        self.pool[start * 8..start * 8 + len].copy_from_slice(member);
+        self.set_word(x as usize - 1, len as u64 | (h as u64) << 32);
+        self.set_score(x, score);
+        self.set_back(x, NIL);
+        for i in 0..h {
+            self.set_link(
+                x,
+                i,
+                Link {
+                    score: 0.0,
+                    prefix: 0,
+                    fwd: NIL,
+                    span: 0,
+                },
+            );
+        }
+        x
+    }
+
+    /// Put `x`'s block on the free list.
+    fn release(&mut self, x: u32) {
+        let (len, h) = self.shape(x);
+        let start = x as usize - words_before(len);
+        self.free
+            .entry(block_words(len, h))
+            .or_default()
+            .push(start);
+    }
 }
 
 /// A score interval as Redis's `zrangespec`: `min`/`max` with exclusive flags.
@@ -151,8 +407,7 @@ struct Descent {
 /// byte order of the member. The caller must not insert a member twice (a
 /// sorted set checks its dictionary first, as Redis does).
 pub struct SkipList<O = NoTrace> {
-    nodes: Vec<Node>,
-    free: Vec<u32>,
+    arena: Arena,
     tail: u32,
     length: u64,
     level: usize,
@@ -168,22 +423,11 @@ impl SkipList<NoTrace> {
     }
 }
 
-fn before(n: &Node, score: f64, ele: &[u8]) -> bool {
-    n.score < score || (n.score == score && *n.ele < *ele)
-}
-
 impl<O: Observer<ZsetEvent>> SkipList<O> {
     /// An empty skiplist reporting to `obs`.
     pub fn with_observer(seed: u64, obs: O) -> Self {
-        let head = Node {
-            ele: Box::default(),
-            score: 0.0,
-            back: NIL,
-            lv: vec![Link { fwd: NIL, span: 0 }; MAX_LEVEL],
-        };
         SkipList {
-            nodes: vec![head],
-            free: Vec::new(),
+            arena: Arena::new(),
             tail: NIL,
             length: 0,
             level: 1,
@@ -232,7 +476,7 @@ impl<O: Observer<ZsetEvent>> SkipList<O> {
 
     /// The first node (rank 1).
     pub fn first(&self) -> Option<NodeId> {
-        self.id(self.nodes[HEAD as usize].lv[0].fwd)
+        self.id(self.arena.link(HEAD, 0).fwd)
     }
 
     /// The last node.
@@ -242,49 +486,50 @@ impl<O: Observer<ZsetEvent>> SkipList<O> {
 
     /// The node after `n` on level 1.
     pub fn next(&self, n: NodeId) -> Option<NodeId> {
-        self.id(self.nodes[n.0 as usize].lv[0].fwd)
+        self.id(self.arena.link(n.0, 0).fwd)
     }
 
     /// The node before `n` (the backward pointer).
     pub fn prev(&self, n: NodeId) -> Option<NodeId> {
-        self.id(self.nodes[n.0 as usize].back)
+        self.id(self.arena.back(n.0))
     }
 
     /// A node's member bytes.
     pub fn member(&self, n: NodeId) -> &[u8] {
-        &self.nodes[n.0 as usize].ele
+        self.arena.member(n.0)
     }
 
     /// A node's score.
     pub fn score(&self, n: NodeId) -> f64 {
-        self.nodes[n.0 as usize].score
+        self.arena.score(n.0)
     }
 
     /// A node's height (number of levels).
     pub fn height(&self, n: NodeId) -> usize {
-        self.nodes[n.0 as usize].lv.len()
+        self.arena.height(n.0)
     }
 
     /// The span of `n`'s link on 0-based level `i` (`i < height`).
     pub fn span(&self, n: NodeId, i: usize) -> u64 {
-        self.nodes[n.0 as usize].lv[i].span
+        assert!(i < self.height(n), "level {i} above the node's height");
+        self.arena.link(n.0, i).span.into()
     }
 
     /// The header's span on 0-based level `i` (meaningful for `i < level()`).
     pub fn header_span(&self, i: usize) -> u64 {
-        self.nodes[HEAD as usize].lv[i].span
+        self.arena.link(HEAD, i).span.into()
     }
 
     /// Every `(member, score)` in order.
     pub fn iter(&self) -> impl Iterator<Item = (&[u8], f64)> + '_ {
-        let mut cur = self.nodes[HEAD as usize].lv[0].fwd;
+        let mut cur = self.arena.link(HEAD, 0).fwd;
         std::iter::from_fn(move || {
             if cur == NIL {
                 return None;
             }
-            let n = &self.nodes[cur as usize];
-            cur = n.lv[0].fwd;
-            Some((&*n.ele, n.score))
+            let x = cur;
+            cur = self.arena.link(x, 0).fwd;
+            Some((self.arena.member(x), self.arena.score(x)))
         })
     }
 
@@ -304,15 +549,17 @@ impl<O: Observer<ZsetEvent>> SkipList<O> {
         (lvl, false)
     }
 
-    /// Walk from the header down, moving right on each level while `go(next,
-    /// rank_after_move)` holds. Stops early when `early(x, rank)` holds after a
-    /// level. Emits the search path.
+    /// Walk from the header down, moving right on each level while `go(link,
+    /// rank_after_move)` holds for the link to the next node (the link carries
+    /// that node's id and score). Stops early when `early(x, rank)` holds after
+    /// a level. Emits the search path.
+    #[inline]
     fn descend(
         &mut self,
         op: DescentOp,
         target: impl FnOnce() -> String,
-        mut go: impl FnMut(&Node, u64) -> bool,
-        mut early: impl FnMut(&Node, u32, u64) -> bool,
+        mut go: impl FnMut(&Arena, Link, u64) -> bool,
+        mut early: impl FnMut(&Arena, u32, u64) -> bool,
     ) -> Descent {
         emit!(
             self.obs,
@@ -330,37 +577,33 @@ impl<O: Observer<ZsetEvent>> SkipList<O> {
             at_rank: 0,
         };
         let mut x = HEAD;
-        for i in (0..self.level).rev() {
-            d.rank[i] = if i == self.level - 1 {
-                0
-            } else {
-                d.rank[i + 1]
-            };
+        let mut rank = 0;
+        for i in (0..self.level.min(MAX_LEVEL)).rev() {
             loop {
-                let link = self.nodes[x as usize].lv[i];
+                let link = self.arena.link(x, i);
                 if link.fwd == NIL {
                     emit!(
                         self.obs,
                         ZsetEvent::LevelDown {
                             level: i + 1,
-                            at: nm(&self.nodes, x),
+                            at: nm(&self.arena, x),
                             stopped_by: None,
-                            rank: d.rank[i],
+                            rank,
                         }
                     );
                     break;
                 }
-                let next = &self.nodes[link.fwd as usize];
-                if go(next, d.rank[i] + link.span) {
-                    d.rank[i] += link.span;
+                let span = u64::from(link.span);
+                if go(&self.arena, link, rank + span) {
+                    rank += span;
                     emit!(
                         self.obs,
                         ZsetEvent::Advance {
                             level: i + 1,
-                            from: nm(&self.nodes, x),
-                            to: show(&next.ele),
-                            span: link.span,
-                            rank: d.rank[i],
+                            from: nm(&self.arena, x),
+                            to: show(self.arena.member(link.fwd)),
+                            span,
+                            rank,
                         }
                     );
                     x = link.fwd;
@@ -369,19 +612,20 @@ impl<O: Observer<ZsetEvent>> SkipList<O> {
                         self.obs,
                         ZsetEvent::LevelDown {
                             level: i + 1,
-                            at: nm(&self.nodes, x),
-                            stopped_by: Some(show(&next.ele)),
-                            rank: d.rank[i],
+                            at: nm(&self.arena, x),
+                            stopped_by: Some(show(self.arena.member(link.fwd))),
+                            rank,
                         }
                     );
                     break;
                 }
             }
             d.update[i] = x;
-            if early(&self.nodes[x as usize], x, d.rank[i]) {
+            d.rank[i] = rank;
+            if early(&self.arena, x, rank) {
                 d.x = x;
                 d.early = true;
-                d.at_rank = d.rank[i];
+                d.at_rank = rank;
                 return d;
             }
         }
@@ -390,24 +634,24 @@ impl<O: Observer<ZsetEvent>> SkipList<O> {
     }
 
     fn set_span(&mut self, x: u32, i: usize, span: u64) {
-        self.nodes[x as usize].lv[i].span = span;
+        self.arena.set_span(x, i, span);
         emit!(
             self.obs,
             ZsetEvent::SpanSet {
                 level: i + 1,
-                node: nm(&self.nodes, x),
+                node: nm(&self.arena, x),
                 span,
             }
         );
     }
 
     fn set_back(&mut self, x: u32, back: u32) {
-        self.nodes[x as usize].back = back;
+        self.arena.set_back(x, back);
         emit!(
             self.obs,
             ZsetEvent::BackwardSet {
-                node: show(&self.nodes[x as usize].ele),
-                to: nm(&self.nodes, back),
+                node: show(self.arena.member(x)),
+                to: nm(&self.arena, back),
             }
         );
     }
@@ -417,10 +661,11 @@ impl<O: Observer<ZsetEvent>> SkipList<O> {
     /// The member must not be in the list already, and `score` must not be NaN.
     pub fn insert(&mut self, score: f64, member: &[u8]) -> u64 {
         debug_assert!(!score.is_nan(), "NaN is never stored");
+        let k = Key::new(score, member);
         let mut d = self.descend(
             DescentOp::Insert,
             || format!("{} {}", super::format_score(score), show(member)),
-            |n, _| before(n, score, member),
+            |a, l, _| a.before(l, &k),
             |_, _, _| false,
         );
         let (lvl, forced) = self.random_level();
@@ -435,7 +680,7 @@ impl<O: Observer<ZsetEvent>> SkipList<O> {
             for i in self.level..lvl {
                 d.rank[i] = 0;
                 d.update[i] = HEAD;
-                self.nodes[HEAD as usize].lv[i].span = self.length;
+                self.arena.set_span(HEAD, i, self.length);
             }
             emit!(
                 self.obs,
@@ -447,22 +692,7 @@ impl<O: Observer<ZsetEvent>> SkipList<O> {
             );
             self.level = lvl;
         }
-        let node = Node {
-            ele: member.into(),
-            score,
-            back: NIL,
-            lv: vec![Link { fwd: NIL, span: 0 }; lvl],
-        };
-        let x = match self.free.pop() {
-            Some(slot) => {
-                self.nodes[slot as usize] = node;
-                slot
-            }
-            None => {
-                self.nodes.push(node);
-                (self.nodes.len() - 1) as u32
-            }
-        };
+        let x = self.arena.alloc(score, member, lvl);
         let rank = d.rank[0] + 1;
         emit!(
             self.obs,
@@ -475,16 +705,16 @@ impl<O: Observer<ZsetEvent>> SkipList<O> {
         );
         for i in 0..lvl {
             let u = d.update[i];
-            let ul = self.nodes[u as usize].lv[i];
-            self.nodes[x as usize].lv[i].fwd = ul.fwd;
-            self.nodes[u as usize].lv[i].fwd = x;
+            let ul = self.arena.link(u, i);
+            self.arena.set_fwd(x, i, ul.fwd, ul.score, ul.prefix);
+            self.arena.set_fwd(u, i, x, score, k.prefix);
             let jumped = d.rank[0] - d.rank[i];
-            self.set_span(x, i, ul.span - jumped);
+            self.set_span(x, i, u64::from(ul.span) - jumped);
             self.set_span(u, i, jumped + 1);
         }
         for i in lvl..self.level {
             let u = d.update[i];
-            let s = self.nodes[u as usize].lv[i].span + 1;
+            let s = u64::from(self.arena.link(u, i).span) + 1;
             self.set_span(u, i, s);
         }
         let back = if d.update[0] == HEAD {
@@ -493,7 +723,7 @@ impl<O: Observer<ZsetEvent>> SkipList<O> {
             d.update[0]
         };
         self.set_back(x, back);
-        let next = self.nodes[x as usize].lv[0].fwd;
+        let next = self.arena.link(x, 0).fwd;
         if next != NIL {
             self.set_back(next, x);
         } else {
@@ -505,31 +735,31 @@ impl<O: Observer<ZsetEvent>> SkipList<O> {
 
     fn delete_node(&mut self, x: u32, update: &[u32; MAX_LEVEL], rank: u64) {
         for (i, &u) in update.iter().enumerate().take(self.level) {
-            let ul = self.nodes[u as usize].lv[i];
+            let ul = self.arena.link(u, i);
             if ul.fwd == x {
-                let xl = self.nodes[x as usize].lv[i];
-                self.nodes[u as usize].lv[i].fwd = xl.fwd;
-                self.set_span(u, i, ul.span + xl.span - 1);
+                let xl = self.arena.link(x, i);
+                self.arena.set_fwd(u, i, xl.fwd, xl.score, xl.prefix);
+                self.set_span(u, i, u64::from(ul.span) + u64::from(xl.span) - 1);
             } else {
-                self.set_span(u, i, ul.span - 1);
+                self.set_span(u, i, u64::from(ul.span) - 1);
             }
         }
         emit!(
             self.obs,
             ZsetEvent::NodeUnlinked {
-                member: show(&self.nodes[x as usize].ele),
+                member: show(self.arena.member(x)),
                 rank,
             }
         );
-        let next = self.nodes[x as usize].lv[0].fwd;
-        let back = self.nodes[x as usize].back;
+        let next = self.arena.link(x, 0).fwd;
+        let back = self.arena.back(x);
         if next != NIL {
             self.set_back(next, back);
         } else {
             self.tail = back;
         }
         let from = self.level;
-        while self.level > 1 && self.nodes[HEAD as usize].lv[self.level - 1].fwd == NIL {
+        while self.level > 1 && self.arena.link(HEAD, self.level - 1).fwd == NIL {
             self.level -= 1;
         }
         if from != self.level {
@@ -542,28 +772,35 @@ impl<O: Observer<ZsetEvent>> SkipList<O> {
             );
         }
         self.length -= 1;
-        self.nodes[x as usize].ele = Box::default();
-        self.nodes[x as usize].lv = Vec::new();
-        self.free.push(x);
+        self.arena.release(x);
+    }
+
+    /// The node after `x` on level 1 if it is `k`.
+    #[inline]
+    fn found(&self, x: u32, k: &Key) -> Option<u32> {
+        let l = self.arena.link(x, 0);
+        (l.fwd != NIL
+            && l.score == k.score
+            && l.prefix == k.prefix
+            && self.arena.member(l.fwd) == k.member)
+            .then_some(l.fwd)
     }
 
     /// Delete the node `(score, member)`; returns whether it was there.
     pub fn delete(&mut self, score: f64, member: &[u8]) -> bool {
+        let k = Key::new(score, member);
         let d = self.descend(
             DescentOp::Delete,
             || format!("{} {}", super::format_score(score), show(member)),
-            |n, _| before(n, score, member),
+            |a, l, _| a.before(l, &k),
             |_, _, _| false,
         );
-        let x = self.nodes[d.x as usize].lv[0].fwd;
-        if x != NIL
-            && self.nodes[x as usize].score == score
-            && *self.nodes[x as usize].ele == *member
-        {
-            self.delete_node(x, &d.update, d.rank[0] + 1);
-            true
-        } else {
-            false
+        match self.found(d.x, &k) {
+            Some(x) => {
+                self.delete_node(x, &d.update, d.rank[0] + 1);
+                true
+            }
+            None => false,
         }
     }
 
@@ -571,23 +808,27 @@ impl<O: Observer<ZsetEvent>> SkipList<O> {
     /// stays strictly between its neighbours, else delete and re-insert (with a
     /// new random height). Returns whether the node was found.
     pub fn update_score(&mut self, cur: f64, member: &[u8], new: f64) -> bool {
+        let k = Key::new(cur, member);
         let d = self.descend(
             DescentOp::UpdateScore,
             || format!("{} {}", super::format_score(cur), show(member)),
-            |n, _| before(n, cur, member),
+            |a, l, _| a.before(l, &k),
             |_, _, _| false,
         );
-        let x = self.nodes[d.x as usize].lv[0].fwd;
-        if x == NIL || self.nodes[x as usize].score != cur || *self.nodes[x as usize].ele != *member
-        {
+        let Some(x) = self.found(d.x, &k) else {
             return false;
-        }
-        let back = self.nodes[x as usize].back;
-        let next = self.nodes[x as usize].lv[0].fwd;
-        if (back == NIL || self.nodes[back as usize].score < new)
-            && (next == NIL || self.nodes[next as usize].score > new)
-        {
-            self.nodes[x as usize].score = new;
+        };
+        let back = self.arena.back(x);
+        let next = self.arena.link(x, 0);
+        if (back == NIL || self.arena.score(back) < new) && (next.fwd == NIL || next.score > new) {
+            self.arena.set_score(x, new);
+            // The links into x cache its score: on each of x's levels the
+            // descent stopped on the node just before x.
+            for i in 0..self.arena.height(x) {
+                let u = d.update[i];
+                debug_assert_eq!(self.arena.link(u, i).fwd, x);
+                self.arena.set_fwd(u, i, x, new, k.prefix);
+            }
             emit!(
                 self.obs,
                 ZsetEvent::ScoreSetInPlace {
@@ -603,13 +844,41 @@ impl<O: Observer<ZsetEvent>> SkipList<O> {
         true
     }
 
-    /// The 1-based rank of `(score, member)`, or `None` if absent.
+    /// The node `(score, member)`, if present: the descent of
+    /// [`rank`](Self::rank) (move right while the next node is at or before the
+    /// target, stop as soon as the current node is the target), read-only, not
+    /// traced and without counting ranks. A plain membership test.
+    pub fn find(&self, score: f64, member: &[u8]) -> Option<NodeId> {
+        let k = Key::new(score, member);
+        let mut x = HEAD;
+        for i in (0..self.level.min(MAX_LEVEL)).rev() {
+            let mut moved = false;
+            loop {
+                let l = self.arena.link(x, i);
+                if l.fwd == NIL || !self.arena.not_after(l, &k) {
+                    break;
+                }
+                x = l.fwd;
+                moved = true;
+            }
+            // Only a node we just moved onto can be the target (the header and
+            // the nodes of the levels above are not).
+            if moved && self.arena.score(x) == score && self.arena.member(x) == member {
+                return Some(NodeId(x));
+            }
+        }
+        None
+    }
+
+    /// The 1-based rank of `(score, member)`, or `None` if absent (also when
+    /// `member` is stored with another score, as in Redis's `zslGetRank`).
     pub fn rank(&mut self, score: f64, member: &[u8]) -> Option<u64> {
+        let k = Key::new(score, member);
         let d = self.descend(
             DescentOp::Rank,
             || format!("{} {}", super::format_score(score), show(member)),
-            |n, _| n.score < score || (n.score == score && *n.ele <= *member),
-            |n, x, _| x != HEAD && *n.ele == *member,
+            |a, l, _| a.not_after(l, &k),
+            |a, x, _| x != HEAD && a.score(x) == score && a.member(x) == member,
         );
         d.early.then_some(d.at_rank)
     }
@@ -619,7 +888,7 @@ impl<O: Observer<ZsetEvent>> SkipList<O> {
         let d = self.descend(
             DescentOp::ByRank,
             || format!("rank {r}"),
-            |_, t| t <= r,
+            |_, _, t| t <= r,
             |_, x, t| x != HEAD && t == r,
         );
         d.early.then_some(NodeId(d.x))
@@ -630,11 +899,11 @@ impl<O: Observer<ZsetEvent>> SkipList<O> {
         if range.is_empty() || self.tail == NIL {
             return false;
         }
-        if !range.gte_min(self.nodes[self.tail as usize].score) {
+        if !range.gte_min(self.arena.score(self.tail)) {
             return false;
         }
-        let first = self.nodes[HEAD as usize].lv[0].fwd;
-        first != NIL && range.lte_max(self.nodes[first as usize].score)
+        let first = self.arena.link(HEAD, 0);
+        first.fwd != NIL && range.lte_max(first.score)
     }
 
     /// The first node whose score is inside `range`.
@@ -646,11 +915,11 @@ impl<O: Observer<ZsetEvent>> SkipList<O> {
         let d = self.descend(
             DescentOp::FirstInRange,
             || range_text(&r),
-            |n, _| !r.gte_min(n.score),
+            |_, l, _| !r.gte_min(l.score),
             |_, _, _| false,
         );
-        let x = self.nodes[d.x as usize].lv[0].fwd;
-        (x != NIL && r.lte_max(self.nodes[x as usize].score)).then_some(NodeId(x))
+        let x = self.arena.link(d.x, 0);
+        (x.fwd != NIL && r.lte_max(x.score)).then_some(NodeId(x.fwd))
     }
 
     /// The last node whose score is inside `range`.
@@ -662,17 +931,16 @@ impl<O: Observer<ZsetEvent>> SkipList<O> {
         let d = self.descend(
             DescentOp::LastInRange,
             || range_text(&r),
-            |n, _| r.lte_max(n.score),
+            |_, l, _| r.lte_max(l.score),
             |_, _, _| false,
         );
-        (d.x != HEAD && r.gte_min(self.nodes[d.x as usize].score)).then_some(NodeId(d.x))
+        (d.x != HEAD && r.gte_min(self.arena.score(d.x))).then_some(NodeId(d.x))
     }
 
     /// The 1-based rank of a node, by walking from the header (used to count
     /// a score range as Redis's ZCOUNT does: `rank(last) - rank(first) + 1`).
     pub fn rank_of(&mut self, n: NodeId) -> u64 {
-        let node = &self.nodes[n.0 as usize];
-        let (score, member) = (node.score, node.ele.clone());
+        let (score, member) = (self.arena.score(n.0), self.arena.member(n.0).to_vec());
         self.rank(score, &member).unwrap_or(0)
     }
 
@@ -706,30 +974,30 @@ impl<O: Observer<ZsetEvent>> SkipList<O> {
                 rank,
             };
             loop {
-                let link = self.nodes[x as usize].lv[i];
+                let link = self.arena.link(x, i);
                 if link.fwd == NIL {
                     break;
                 }
-                let next = &self.nodes[link.fwd as usize];
                 pl.compared += 1;
                 let go = if exclusive {
-                    next.score <= target
+                    link.score <= target
                 } else {
-                    next.score < target
+                    link.score < target
                 };
+                let next = show(self.arena.member(link.fwd));
                 if !go {
-                    pl.stopped_by = Some(show(&next.ele));
+                    pl.stopped_by = Some(next);
                     break;
                 }
-                rank += link.span;
-                pl.advanced.push(show(&next.ele));
+                rank += u64::from(link.span);
+                pl.advanced.push(next.clone());
                 emit!(
                     self.obs,
                     ZsetEvent::Advance {
                         level: i + 1,
-                        from: nm(&self.nodes, x),
-                        to: show(&next.ele),
-                        span: link.span,
+                        from: nm(&self.arena, x),
+                        to: next,
+                        span: link.span.into(),
                         rank,
                     }
                 );
@@ -741,18 +1009,15 @@ impl<O: Observer<ZsetEvent>> SkipList<O> {
                 self.obs,
                 ZsetEvent::LevelDown {
                     level: i + 1,
-                    at: nm(&self.nodes, x),
+                    at: nm(&self.arena, x),
                     stopped_by: pl.stopped_by.clone(),
                     rank,
                 }
             );
             levels.push(pl);
         }
-        let f = self.nodes[x as usize].lv[0].fwd;
-        let found = (f != NIL).then(|| {
-            let n = &self.nodes[f as usize];
-            (n.ele.to_vec(), n.score, rank + 1)
-        });
+        let f = self.arena.link(x, 0);
+        let found = (f.fwd != NIL).then(|| (self.arena.member(f.fwd).to_vec(), f.score, rank + 1));
         emit!(
             self.obs,
             ZsetEvent::SearchFound {
@@ -772,18 +1037,20 @@ impl<O: Observer<ZsetEvent>> SkipList<O> {
     ///
     /// Order by `(score, member)`, no NaN, heights in `1..=32`, the list level
     /// equal to the highest node height (at least 1), every forward link on level
-    /// `i` pointing at the next node that has level `i`, every span equal to the
-    /// rank difference (to nothing: the number of nodes after the source),
-    /// backward pointers (the first node's is nil), `tail`, and `length`.
+    /// `i` pointing at the next node that has level `i` and caching that node's
+    /// score and member prefix, every span equal to the rank difference (to nothing: the number of
+    /// nodes after the source), backward pointers (the first node's is nil),
+    /// `tail`, and `length`.
     pub fn check_invariants(&self) -> Result<(), String> {
+        let a = &self.arena;
         let mut order = vec![HEAD];
-        let mut cur = self.nodes[HEAD as usize].lv[0].fwd;
+        let mut cur = a.link(HEAD, 0).fwd;
         while cur != NIL {
             if order.len() as u64 > self.length + 1 {
                 return Err("level-1 list longer than length (cycle?)".into());
             }
             order.push(cur);
-            cur = self.nodes[cur as usize].lv[0].fwd;
+            cur = a.link(cur, 0).fwd;
         }
         let n = order.len() - 1;
         if n as u64 != self.length {
@@ -791,26 +1058,28 @@ impl<O: Observer<ZsetEvent>> SkipList<O> {
         }
         let mut maxh = 1;
         for w in 1..order.len() {
-            let node = &self.nodes[order[w] as usize];
-            if node.score.is_nan() {
+            let x = order[w];
+            let score = a.score(x);
+            if score.is_nan() {
                 return Err("NaN score stored".into());
             }
-            let h = node.lv.len();
+            let h = a.height(x);
             if !(1..=MAX_LEVEL).contains(&h) {
                 return Err(format!("node height {h} out of 1..=32"));
             }
             maxh = maxh.max(h);
             let want_back = if w == 1 { NIL } else { order[w - 1] };
-            if node.back != want_back {
-                return Err(format!("bad backward pointer on {}", show(&node.ele)));
+            if a.back(x) != want_back {
+                return Err(format!("bad backward pointer on {}", show(a.member(x))));
             }
             if w > 1 {
-                let p = &self.nodes[order[w - 1] as usize];
-                if !before(p, node.score, &node.ele) {
+                let p = order[w - 1];
+                let (ps, pm) = (a.score(p), a.member(p));
+                if !(ps < score || (ps == score && pm < a.member(x))) {
                     return Err(format!(
                         "order broken between {} and {}",
-                        show(&p.ele),
-                        show(&node.ele)
+                        show(a.member(p)),
+                        show(a.member(x))
                     ));
                 }
             }
@@ -828,10 +1097,10 @@ impl<O: Observer<ZsetEvent>> SkipList<O> {
         for i in 0..self.level {
             // Positions (ranks) of nodes that have level i, header = 0.
             let at: Vec<usize> = (0..order.len())
-                .filter(|&r| r == 0 || self.nodes[order[r] as usize].lv.len() > i)
+                .filter(|&r| r == 0 || a.height(order[r]) > i)
                 .collect();
             for (k, &r) in at.iter().enumerate() {
-                let link = self.nodes[order[r] as usize].lv[i];
+                let link = a.link(order[r], i);
                 let (want_fwd, want_span) = match at.get(k + 1) {
                     Some(&r2) => (order[r2], (r2 - r) as u64),
                     None => (NIL, (n - r) as u64),
@@ -839,7 +1108,17 @@ impl<O: Observer<ZsetEvent>> SkipList<O> {
                 if link.fwd != want_fwd {
                     return Err(format!("bad forward link on level {} at rank {r}", i + 1));
                 }
-                if link.span != want_span {
+                if link.fwd != NIL
+                    && (link.score.to_bits() != a.score(link.fwd).to_bits()
+                        || link.prefix != prefix(a.member(link.fwd)))
+                {
+                    return Err(format!(
+                        "stale score or member prefix on the link to {} on level {}",
+                        show(a.member(link.fwd)),
+                        i + 1
+                    ));
+                }
+                if u64::from(link.span) != want_span {
                     return Err(format!(
                         "span {} on level {} at rank {r}, expected {want_span}",
                         link.span,
@@ -852,8 +1131,8 @@ impl<O: Observer<ZsetEvent>> SkipList<O> {
     }
 }
 
-fn nm(nodes: &[Node], raw: u32) -> Option<String> {
-    (raw != HEAD && raw != NIL).then(|| show(&nodes[raw as usize].ele))
+fn nm(a: &Arena, raw: u32) -> Option<String> {
+    (raw != HEAD && raw != NIL).then(|| show(a.member(raw)))
 }
 
 fn range_text(r: &ScoreRange) -> String {
