@@ -76,6 +76,9 @@ fn install_panic_hook() {
         restore();
         eprintln!("\ntuitor crashed. The terminal has been restored; your progress up to the last action is saved.");
         previous(info);
+        // A panic on any thread ends tuitor: the screen is gone, so nothing
+        // should keep drawing to it (and release builds do not unwind).
+        std::process::exit(101);
     }));
 }
 
