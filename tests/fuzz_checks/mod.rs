@@ -302,6 +302,25 @@ pub fn render_checked(lib: &Library, width: usize) -> usize {
         for (a, b, _) in &r.sims {
             assert!(a <= b && *b < r.lines.len());
         }
+        // Laid out on demand, window by window, the topic reads the same.
+        let about = |s: &tuitor::content::SimRef| sim::describe(s, Lang::En);
+        let mut doc = tuitor::render::Doc::new(lib, t, width);
+        let rows = 1 + width % 17;
+        let mut start = (width * 7) % (r.lines.len() + 1);
+        for _ in 0..3 {
+            doc.prepare(lib, &about, start, rows);
+            for i in start..start + rows {
+                assert_eq!(
+                    doc.line(i),
+                    r.lines.get(i),
+                    "line {i} of topic {t} at width {width}"
+                );
+            }
+            start = start / 2 + rows;
+        }
+        doc.measure_all(lib, &about);
+        assert_eq!(doc.total(), r.lines.len());
+        assert_eq!(doc.cards(), &r.sims[..]);
         total += r.lines.len();
     }
     total
