@@ -320,10 +320,18 @@ impl Meta {
                     han = true;
                     let s = p.plain();
                     arena.push_str(s);
-                    s.chars().for_each(|ch| full.add(ch));
-                    if let Some(f) = s.chars().next() {
+                    let mut letters = s.chars();
+                    if let Some(f) = letters.next() {
+                        full.add(f);
                         scratch.push(f);
                         ini.add(f);
+                    }
+                    if s.bytes().all(|b| b.is_ascii_lowercase()) {
+                        // After the syllable's first letter, lower case letters
+                        // after lower case ones: no position bonus, only bits.
+                        full.all |= letters.fold(0, |m, ch| m | bit(ch));
+                    } else {
+                        letters.for_each(|ch| full.add(ch));
                     }
                 }
                 None => {
