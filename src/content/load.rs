@@ -453,18 +453,34 @@ fn not_regular(shown: &str) -> Diagnostic {
     )
 }
 
+/// Open `p` for reading if it is a regular file. The file is opened without
+/// blocking (opening a pipe for reading otherwise waits for a writer) and
+/// checked on the open descriptor, so a file swapped for a pipe or a device
+/// between a check and the open cannot block or be read either.
+fn open_regular(p: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(p)?;
+    if !file.metadata()?.is_file() {
+        return Err(std::io::Error::other(
+            "not a regular file (a pipe, socket or device)",
+        ));
+    }
+    Ok(file)
+}
+
 /// Read a regular file of at most `limit` bytes as UTF-8 text (config files,
 /// scripts). A pipe or device, a larger file or invalid UTF-8 is an error that
 /// says so, so no such file can block or take unbounded memory.
 pub fn read_text_limited(p: &Path, limit: usize) -> std::io::Result<String> {
     use std::io::Read;
-    if !std::fs::metadata(p)?.is_file() {
-        return Err(std::io::Error::other(
-            "not a regular file (a pipe, socket or device)",
-        ));
-    }
     let mut bytes = Vec::new();
-    std::fs::File::open(p)?
+    open_regular(p)?
         .take(limit as u64 + 1)
         .read_to_end(&mut bytes)?;
     if bytes.len() > limit {
@@ -481,18 +497,10 @@ pub fn read_text_limited(p: &Path, limit: usize) -> std::io::Result<String> {
 /// grows while it is read, or lies about its size, cannot take unbounded memory.
 fn read_bounded(p: &Path) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
-    let not_regular = || std::io::Error::other("not a regular file (a pipe, socket or device)");
-    // Checked before opening: opening a pipe blocks until something writes to it.
-    if !std::fs::metadata(p)?.is_file() {
-        return Err(not_regular());
-    }
-    let file = std::fs::File::open(p)?;
-    let meta = file.metadata()?;
-    if !meta.is_file() {
-        return Err(not_regular());
-    }
+    let file = open_regular(p)?;
+    let len = file.metadata()?.len();
     let limit = MAX_NOTE_BYTES as u64 + 1;
-    let mut bytes = Vec::with_capacity(meta.len().min(limit) as usize);
+    let mut bytes = Vec::with_capacity(len.min(limit) as usize);
     file.take(limit).read_to_end(&mut bytes)?;
     Ok(bytes)
 }
@@ -528,4 +536,32 @@ pub fn load_paths(paths: &[PathBuf]) -> Library {
     }
     pairing::apply(&mut lib, pairing::default_rules());
     lib
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A note path that turned into a pipe or a device after it was found is
+    /// refused at once, without waiting for a writer or reading forever.
+    #[cfg(unix)]
+    #[test]
+    fn a_pipe_or_device_read_as_a_note_is_refused_without_blocking() {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let fifo = dir.path().join("swapped.md");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if !made.is_ok_and(|s| s.success()) {
+            eprintln!("mkfifo is not available: pipe case not checked");
+        } else {
+            // No writer ever opens it: a blocking open would hang this test.
+            let (note, diags) = read_note(&fifo);
+            assert!(note.is_none());
+            assert!(diags[0].message.contains("not a regular file"), "{diags:?}");
+            let err = read_text_limited(&fifo, 1024).expect_err("a pipe is refused");
+            assert!(err.to_string().contains("not a regular file"));
+        }
+        let (note, diags) = read_note(Path::new("/dev/zero"));
+        assert!(note.is_none());
+        assert!(diags[0].message.contains("not a regular file"), "{diags:?}");
+    }
 }
