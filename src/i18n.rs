@@ -87,6 +87,7 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("app.no_more_history", "没有更多历史", "No more history"),
     ("app.not_found", "未找到：{q}", "Not found: {q}"),
     ("app.match_count", "{i}/{n} 处匹配", "match {i}/{n}"),
+    ("app.not_saving", "⚠ 进度未保存", "⚠ not saving progress"),
     (
         "app.store_warning",
         "进度无法保存：{e}",

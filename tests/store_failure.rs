@@ -106,6 +106,8 @@ const ROOM_FOR_ONE_REVIEW: u64 = 40_000;
 
 /// The warning the quiz shows when progress cannot be saved.
 const NOT_SAVED: &str = "进度无法保存";
+/// The mark that stays on the status line while progress is not saved.
+const NOT_SAVING: &str = "进度未保存";
 
 #[test]
 fn a_disk_that_fills_mid_session_warns_once_and_keeps_the_session_and_the_saved_reviews() {
@@ -140,14 +142,18 @@ fn a_disk_that_fills_mid_session_warns_once_and_keeps_the_session_and_the_saved_
     for _ in saved + 1..3 {
         let screen = answer_and_grade(&mut s);
         assert!(!screen.contains(NOT_SAVED), "warned twice:\n{screen}");
+        // The full warning went by once; the short mark stays.
+        assert!(screen.contains(NOT_SAVING), "no lasting mark:\n{screen}");
     }
-    s.wait_for("本轮完成：3 题");
+    let screen = s.wait_for("本轮完成：3 题");
+    assert!(screen.contains(NOT_SAVING), "{screen}");
     // Every grade of this run counts, also those the disk refused.
     s.send("S");
     let screen = s.wait_for("学习统计");
     assert!(screen.contains("共复习 3 次"), "{screen}");
     s.send("\x1b");
-    s.wait_for("目录");
+    let screen = s.wait_for("目录");
+    assert!(screen.contains(NOT_SAVING), "the browser says it too:\n{screen}");
     s.send("q");
     let st = s.wait_exit();
     assert!(st.success(), "{st:?}");
@@ -175,6 +181,7 @@ fn a_disk_that_fills_mid_session_warns_once_and_keeps_the_session_and_the_saved_
     );
     let screen = s2.wait_for("第 1/");
     assert!(!screen.contains(NOT_SAVED), "{screen}");
+    assert!(!screen.contains(NOT_SAVING), "{screen}");
     let screen = answer_and_grade(&mut s2);
     assert!(!screen.contains(NOT_SAVED), "{screen}");
     s2.send("\x1b");

@@ -226,6 +226,13 @@ impl Store {
         self.db.as_ref().is_some_and(db::Db::persistent)
     }
 
+    /// Whether progress should reach the disk but does not (the store could
+    /// not be opened or written; `warning` says why). A store made with
+    /// [`Store::memory`] on purpose is not such a case.
+    pub fn not_saving(&self) -> bool {
+        !self.persistent() && self.warning.is_some()
+    }
+
     /// The database file, when progress is saved.
     pub fn path(&self) -> Option<&Path> {
         self.db.as_ref().and_then(db::Db::path)

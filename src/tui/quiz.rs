@@ -491,7 +491,9 @@ fn rating_name(lang: Lang, r: u8) -> &'static str {
 }
 
 /// Draw the quiz screen.
-pub fn draw(q: &QuizScreen, lang: Lang, theme: &Theme, f: &mut Frame) {
+/// Draw the quiz screen; `saving` is false while progress is kept in memory
+/// only, which the status line then says for as long as it lasts.
+pub fn draw(q: &QuizScreen, lang: Lang, theme: &Theme, saving: bool, f: &mut Frame) {
     let area = f.area();
     let rows = Layout::default()
         .direction(Direction::Vertical)
@@ -735,7 +737,19 @@ pub fn draw(q: &QuizScreen, lang: Lang, theme: &Theme, f: &mut Frame) {
     let lines = super::wrap::wrap_lines(lines, area.width as usize);
     f.render_widget(Paragraph::new(lines), area);
     let status_text = q.message.clone().unwrap_or(hint);
-    f.render_widget(Paragraph::new(Line::styled(status_text, dim)), status);
+    let mut spans = Vec::new();
+    let mut room = status.width as usize;
+    if !saving {
+        let mark = format!(" {} ", tr(lang, "app.not_saving"));
+        room = room.saturating_sub(crate::render::width(&mark) + 1);
+        spans.push(Span::styled(mark, theme.get("error")));
+        spans.push(Span::raw(" "));
+    }
+    spans.push(Span::styled(
+        crate::render::truncate(&status_text, room),
+        dim,
+    ));
+    f.render_widget(Paragraph::new(Line::from(spans)), status);
 }
 
 /// One column of margin inside the frame.

@@ -19,7 +19,7 @@ pub fn view(app: &App, f: &mut Frame) {
     match &app.screen {
         Screen::Browse => browse(app, f),
         Screen::Sim(st) => super::sim::view::draw(st, &app.theme, app.lang, f),
-        Screen::Quiz(q) => super::quiz::draw(q, app.lang, &app.theme, f),
+        Screen::Quiz(q) => super::quiz::draw(q, app.lang, &app.theme, !app.store.not_saving(), f),
         Screen::Stats(s) => super::stats::draw(s, app.lang, &app.theme, f),
     }
 }
@@ -261,6 +261,11 @@ fn draw_status(app: &App, f: &mut Frame, r: Rect) {
         },
     };
     let mut right = String::new();
+    if app.store.not_saving() {
+        // Stays while progress is kept in memory only (the message said why).
+        right.push_str(tr(app.lang, "app.not_saving"));
+        right.push_str(" · ");
+    }
     let problems = app.lib.diagnostics.len();
     if problems > 0 {
         right.push_str(&trf(app.lang, "app.diagnostics", &[("n", &problems)]));
