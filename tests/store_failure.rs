@@ -153,7 +153,10 @@ fn a_disk_that_fills_mid_session_warns_once_and_keeps_the_session_and_the_saved_
     assert!(screen.contains("共复习 3 次"), "{screen}");
     s.send("\x1b");
     let screen = s.wait_for("目录");
-    assert!(screen.contains(NOT_SAVING), "the browser says it too:\n{screen}");
+    assert!(
+        screen.contains(NOT_SAVING),
+        "the browser says it too:\n{screen}"
+    );
     s.send("q");
     let st = s.wait_exit();
     assert!(st.success(), "{st:?}");

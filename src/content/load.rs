@@ -296,10 +296,13 @@ impl Library {
             .collect();
         let mut key = stem.clone();
         let mut k = 2;
-        while self.notes.iter().any(|x| x.key == key) {
+        while self.keys.contains(&key)
+            || (self.keys.len() < self.notes.len() && self.notes.iter().any(|x| x.key == key))
+        {
             key = format!("{stem}-{k}");
             k += 1;
         }
+        self.keys.insert(key.clone());
         let count = note.topics.len();
         for mut t in note.topics {
             t.note = n;

@@ -226,6 +226,10 @@ pub struct Library {
     pub topics: Vec<Topic>,
     /// Problems found while loading.
     pub diagnostics: Vec<Diagnostic>,
+    /// The note keys given out by [`Library::push`], to keep them unique
+    /// without comparing with every note.
+    #[serde(skip)]
+    pub(crate) keys: std::collections::HashSet<String>,
 }
 
 impl Library {

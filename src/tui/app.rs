@@ -394,15 +394,20 @@ impl App {
                 crate::content::pairing::apply_notes(lib, first_note..lib.notes.len(), rules);
                 let n = self.lib.topics.len();
                 self.expanded.resize(n, false);
-                for r in self.lib.notes[first_note..]
+                let roots: Vec<TopicId> = self.lib.notes[first_note..]
                     .iter()
                     .map(|x| x.root)
-                    .collect::<Vec<_>>()
-                {
+                    .collect();
+                for &r in &roots {
                     self.expanded[r] = true;
                 }
                 self.loading = Some((done, total));
-                self.rebuild_visible();
+                // The new notes come after every note shown: their rows follow.
+                let mut rows = std::mem::take(&mut self.visible);
+                for r in roots {
+                    self.visible_rows(r, &mut rows);
+                }
+                self.visible = rows;
                 if self.current.is_none() {
                     self.go_to_start();
                 } else if let Some(t) = self.current {
@@ -438,15 +443,21 @@ impl App {
 
     fn rebuild_visible(&mut self) {
         let mut out = Vec::new();
-        let mut stack: Vec<TopicId> = self.lib.roots().collect();
-        stack.reverse();
+        for r in self.lib.roots() {
+            self.visible_rows(r, &mut out);
+        }
+        self.visible = out;
+    }
+
+    /// Append the tree rows of `root` and its expanded descendants to `out`.
+    fn visible_rows(&self, root: TopicId, out: &mut Vec<TopicId>) {
+        let mut stack = vec![root];
         while let Some(t) = stack.pop() {
             out.push(t);
             if self.expanded[t] {
                 stack.extend(self.lib.topics[t].children.iter().rev());
             }
         }
-        self.visible = out;
     }
 
     /// Expand every ancestor of `t`.
