@@ -160,7 +160,12 @@ pub fn parse_note(path: &str, bytes: &[u8]) -> (Option<ParsedNote>, Vec<Diagnost
         ));
     }
     let total_lines = text.lines().count().max(1);
-    let topics = build_topics(&path, &meta, parsed.items, total_lines, &mut diags);
+    let mut topics = build_topics(&path, &meta, parsed.items, total_lines, &mut diags);
+    // Lists grown while parsing keep up to twice the room they need; a note
+    // lives as long as the library, so give the room back now.
+    for t in &mut topics {
+        t.compact();
+    }
     let note = ParsedNote {
         path,
         meta,
@@ -566,5 +571,53 @@ mod tests {
         let (note, diags) = read_note(Path::new("/dev/zero"));
         assert!(note.is_none());
         assert!(diags[0].message.contains("not a regular file"), "{diags:?}");
+    }
+}
+
+#[cfg(test)]
+mod memory_tests {
+    use super::*;
+    use crate::content::Block;
+
+    /// Parsed notes live as long as the library: their lists hold no spare
+    /// room (growing them while parsing reserves up to twice what they need).
+    #[test]
+    fn a_parsed_note_keeps_no_spare_room_in_its_lists() {
+        let md = "# t\n\n## a\n\nplain **bold** `code` *em* [link](u) more text ~~x~~ end\n\n\
+                  - one **b**\n- two `c`\n  - three\n\n> quote **q** text\n\n\
+                  | h1 | h2 |\n|---|---|\n| **a** | `b` |\n| c | d |\n";
+        let (note, _) = parse_note("t.md", md.as_bytes());
+        let note = note.expect("a note");
+        let mut blocks: Vec<&Block> = Vec::new();
+        for t in &note.topics {
+            assert_eq!(t.blocks.capacity(), t.blocks.len());
+            assert_eq!(t.children.capacity(), t.children.len());
+            blocks.extend(t.blocks.iter().map(|b| &b.block));
+        }
+        let mut runs = 0;
+        while let Some(b) = blocks.pop() {
+            match b {
+                Block::Paragraph(v) | Block::Heading(_, v) => {
+                    runs += v.len();
+                    assert_eq!(v.capacity(), v.len(), "{v:?}");
+                }
+                Block::List { items, .. } => {
+                    assert_eq!(items.capacity(), items.len());
+                    for it in items {
+                        assert_eq!(it.capacity(), it.len());
+                        blocks.extend(it);
+                    }
+                }
+                Block::Quote(v) => blocks.extend(v),
+                Block::Table { header, rows, .. } => {
+                    for c in header.iter().chain(rows.iter().flatten()) {
+                        runs += c.len();
+                        assert_eq!(c.capacity(), c.len());
+                    }
+                }
+                _ => {}
+            }
+        }
+        assert!(runs > 12, "the note has many inline runs: {runs}");
     }
 }

@@ -217,6 +217,59 @@ impl std::fmt::Display for Diagnostic {
     }
 }
 
+impl Block {
+    /// Give back the room reserved but not used by this block's lists
+    /// (inline runs, items, rows), all the way down.
+    pub fn compact(&mut self) {
+        // An explicit stack: blocks nest as deep as the input does.
+        let mut stack: Vec<&mut Block> = vec![self];
+        while let Some(b) = stack.pop() {
+            match b {
+                Block::Paragraph(v) | Block::Heading(_, v) => v.shrink_to_fit(),
+                Block::List { items, .. } => {
+                    items.shrink_to_fit();
+                    for it in items.iter_mut() {
+                        it.shrink_to_fit();
+                        stack.extend(it.iter_mut());
+                    }
+                }
+                Block::Quote(v) => {
+                    v.shrink_to_fit();
+                    stack.extend(v.iter_mut());
+                }
+                Block::Table {
+                    align,
+                    header,
+                    rows,
+                } => {
+                    align.shrink_to_fit();
+                    header.shrink_to_fit();
+                    header.iter_mut().for_each(Vec::shrink_to_fit);
+                    rows.shrink_to_fit();
+                    for r in rows.iter_mut() {
+                        r.shrink_to_fit();
+                        r.iter_mut().for_each(Vec::shrink_to_fit);
+                    }
+                }
+                Block::Code { .. } | Block::Html(_) | Block::Rule | Block::Sim(_) => {}
+            }
+        }
+    }
+}
+
+impl Topic {
+    /// Give back the room reserved but not used by this topic's lists and
+    /// its blocks' (see [`Block::compact`]).
+    pub fn compact(&mut self) {
+        self.children.shrink_to_fit();
+        self.blocks.shrink_to_fit();
+        self.sims.shrink_to_fit();
+        for b in &mut self.blocks {
+            b.block.compact();
+        }
+    }
+}
+
 /// All loaded notes.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Library {
