@@ -42,7 +42,7 @@ pub enum Kind {
 }
 
 /// One searchable line.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Entry {
     /// The topic it belongs to.
     pub topic: TopicId,
@@ -391,6 +391,8 @@ impl Index {
 
     /// Add the entries of `part`, whose topic ids start at `first_topic`.
     pub fn append(&mut self, part: IndexPart, first_topic: TopicId) {
+        // Different entries, a different index (for `Searcher`).
+        self.id = next_id();
         let part = part.0;
         let base = self.pinyin.len();
         self.pinyin.push_str(&part.pinyin);

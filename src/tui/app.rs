@@ -42,8 +42,9 @@ pub enum Msg {
     Tick,
     /// Notes loaded in the background, with the running count.
     Loaded(crate::content::background::LoadEvent<crate::search::IndexPart>),
-    /// Finder results for the query of generation `.0` (stale ones are dropped).
-    Found(u64, Vec<crate::search::Hit>),
+    /// Finder results for the query of generation `.0` (stale ones are
+    /// dropped), with the entry of each hit.
+    Found(u64, Vec<crate::search::Hit>, Vec<crate::search::Entry>),
     /// Live previews of the simulation cards, computed in the background.
     Previews(Arc<super::sim::Previews>),
 }
@@ -73,8 +74,39 @@ pub struct Finder {
     pub query: String,
     /// Current results.
     pub hits: Vec<crate::search::Hit>,
+    /// The entry of each hit (the index that found them may still be growing,
+    /// so the results carry what they show).
+    pub entries: Vec<crate::search::Entry>,
     /// Selection.
     pub list: ListState,
+}
+
+impl Finder {
+    /// Show `hits` from `index`.
+    fn show(&mut self, index: &Index, hits: Vec<crate::search::Hit>) {
+        self.entries = hits
+            .iter()
+            .filter_map(|h| index.entries.get(h.entry).cloned())
+            .collect();
+        self.hits = hits;
+        self.list = ListState::default();
+    }
+}
+
+/// Work for the finder's search thread.
+#[derive(Debug)]
+pub enum Work {
+    /// Search for this query (generation, text); only the newest pending one
+    /// runs.
+    Query(u64, String),
+    /// The search entries of the next note, whose topics start at this id:
+    /// the thread's index grows with the notes, and searches made while they
+    /// load cover the notes in so far.
+    Part(crate::search::IndexPart, TopicId),
+    /// Every note is in: the grown index is complete.
+    Finish,
+    /// The complete index, built elsewhere.
+    Ready(Arc<Index>),
 }
 
 /// What is on top of the browse screen.
@@ -223,6 +255,11 @@ pub struct App {
     pub building: Option<(Index, usize)>,
     /// The index built while loading, once every note is in.
     pub built: Option<Arc<Index>>,
+    /// While notes load: the search thread grows the index (see
+    /// [`Work::Part`]); the number of topics it covers.
+    pub feeding: Option<usize>,
+    /// The search thread completed the index itself (nothing to build).
+    pub fed: bool,
     /// UI language.
     pub lang: Lang,
     /// Colours.
@@ -268,7 +305,7 @@ pub struct App {
     pub touched: bool,
     /// Where finder queries go when a search worker runs (the TUI); tests and
     /// headless use search on the spot.
-    pub search_tx: Option<std::sync::mpsc::Sender<(u64, String)>>,
+    pub search_tx: Option<std::sync::mpsc::Sender<Work>>,
     /// The generation of the latest finder query.
     pub search_gen: u64,
     /// The generation of the finder results on screen.
@@ -307,6 +344,8 @@ impl App {
             indexing: true,
             building: None,
             built: None,
+            feeding: None,
+            fed: false,
             lib,
             lang,
             theme,
@@ -381,12 +420,20 @@ impl App {
                     // they join the index being built, if it covers every
                     // topic before this note.
                     let base = lib.topics.len();
-                    match &mut self.building {
-                        Some((index, covered)) if *covered == base => {
+                    let after = base + n.topics.len();
+                    match (&mut self.building, &mut self.feeding, &self.search_tx) {
+                        (Some((index, covered)), _, _) if *covered == base => {
                             index.append(part, base);
-                            *covered = base + n.topics.len();
+                            *covered = after;
                         }
-                        _ => self.building = None,
+                        (_, Some(covered), Some(tx)) if *covered == base => {
+                            let _ = tx.send(Work::Part(part, base));
+                            *covered = after;
+                        }
+                        _ => {
+                            self.building = None;
+                            self.feeding = None;
+                        }
                     }
                     lib.push(n, d);
                 }
@@ -425,6 +472,9 @@ impl App {
                     }
                     _ => None,
                 };
+                if let (Some(covered), Some(tx)) = (self.feeding.take(), &self.search_tx) {
+                    self.fed = covered == self.lib.topics.len() && tx.send(Work::Finish).is_ok();
+                }
                 // The note the user was reading may have arrived late.
                 if !self.touched {
                     self.go_to_start();
@@ -766,11 +816,11 @@ impl App {
     }
 
     /// Jump to a finder hit: open its topic and show its line.
-    pub fn jump_to_hit(&mut self, entry: usize) {
-        let Some(e) = self.index.entries.get(entry) else {
+    pub fn jump_to_hit(&mut self, e: crate::search::Entry) {
+        if e.topic >= self.lib.topics.len() {
             return;
-        };
-        let (topic, kind, block, text) = (e.topic, e.kind, e.block, e.text.clone());
+        }
+        let (topic, kind, block, text) = (e.topic, e.kind, e.block, e.text);
         self.open(topic, 0, true);
         if kind == Kind::Title {
             return;
@@ -804,12 +854,12 @@ impl App {
                 // Enter pressed before the worker answered the latest query:
                 // answer it here rather than jump to a stale hit.
                 if self.found_gen != self.search_gen && !self.indexing {
-                    f.hits = self.index.search(&f.query, FINDER_LIMIT);
-                    f.list = ListState::default();
+                    let hits = self.index.search(&f.query, FINDER_LIMIT);
+                    f.show(&self.index, hits);
                     self.found_gen = self.search_gen;
                 }
-                if let Some(h) = f.hits.get(f.list.sel) {
-                    self.jump_to_hit(h.entry);
+                if let Some(e) = f.entries.get(f.list.sel).cloned() {
+                    self.jump_to_hit(e);
                 }
             }
             Mode::Outline(l) => {
@@ -1284,11 +1334,11 @@ impl App {
             // A search worker answers with Msg::Found; typing never waits for it.
             Some(tx) => {
                 self.search_gen += 1;
-                let _ = tx.send((self.search_gen, f.query.clone()));
+                let _ = tx.send(Work::Query(self.search_gen, f.query.clone()));
             }
             None => {
-                f.hits = self.index.search(&f.query, FINDER_LIMIT);
-                f.list = ListState::default();
+                let hits = self.index.search(&f.query, FINDER_LIMIT);
+                f.show(&self.index, hits);
             }
         }
         true
@@ -1436,10 +1486,21 @@ impl App {
     pub fn update(&mut self, msg: Msg) -> bool {
         match msg {
             Msg::Loaded(ev) => self.on_loaded(ev),
-            Msg::Found(gen, hits) => match &mut self.mode {
+            Msg::Found(gen, hits, entries) => match &mut self.mode {
                 Mode::Finder(f) if gen == self.search_gen => {
+                    // The same query answered again over more notes keeps the
+                    // selection where it was.
+                    let list = if gen == self.found_gen {
+                        let mut l = f.list.clone();
+                        l.sel = l.sel.min(hits.len().saturating_sub(1));
+                        l.offset = l.offset.min(l.sel);
+                        l
+                    } else {
+                        ListState::default()
+                    };
                     f.hits = hits;
-                    f.list = ListState::default();
+                    f.entries = entries;
+                    f.list = list;
                     self.found_gen = gen;
                     true
                 }
@@ -1449,11 +1510,12 @@ impl App {
                 self.index = index;
                 self.indexing = false;
                 if let (Mode::Finder(f), None) = (&mut self.mode, &self.search_tx) {
-                    f.hits = self.index.search(&f.query, FINDER_LIMIT);
-                    f.list = ListState::default();
+                    let hits = self.index.search(&f.query, FINDER_LIMIT);
+                    f.show(&self.index, hits);
                     return true;
                 }
-                false
+                // The status bar stops saying "indexing".
+                true
             }
             Msg::Previews(p) => {
                 self.previews = p;

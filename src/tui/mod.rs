@@ -29,6 +29,7 @@ use ratatui::Terminal;
 use crate::content::Library;
 use crate::i18n::Lang;
 use crate::store::Store;
+use app::Work;
 
 pub use app::{App, Msg};
 
@@ -139,6 +140,84 @@ pub fn build_app_deferred(lib: std::sync::Arc<Library>, store: Store, opts: Opti
     app
 }
 
+/// How often a search is run again while the index grows under it.
+const REFRESH: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// The finder's search thread: answers [`Work::Query`] with [`Msg::Found`]
+/// (the newest pending query only), grows its index with [`Work::Part`] while
+/// notes load (answering the last query again as they arrive, at most every
+/// [`REFRESH`]), and hands the completed index to the UI as [`Msg::Indexed`].
+fn search_thread(work: &mpsc::Receiver<Work>, found: &mpsc::Sender<Msg>) {
+    use std::sync::Arc;
+    use std::time::Instant;
+    let mut growing = crate::search::Index::empty();
+    let mut ready: Option<Arc<crate::search::Index>> = None;
+    let mut last: Option<(u64, String)> = None;
+    let mut stale = false;
+    let mut searched = Instant::now();
+    loop {
+        // Wait for work; with more notes in since the last answer, wait only
+        // until it is time to answer again.
+        let first = if stale && last.is_some() {
+            match work.recv_timeout(REFRESH.saturating_sub(searched.elapsed())) {
+                Ok(w) => Some(w),
+                Err(mpsc::RecvTimeoutError::Timeout) => None,
+                Err(mpsc::RecvTimeoutError::Disconnected) => return,
+            }
+        } else {
+            match work.recv() {
+                Ok(w) => Some(w),
+                Err(_) => return,
+            }
+        };
+        let mut fresh = None;
+        let mut complete = false;
+        for w in first.into_iter().chain(work.try_iter()) {
+            match w {
+                Work::Query(gen, q) => fresh = Some((gen, q)),
+                Work::Part(part, base) => {
+                    growing.append(part, base);
+                    stale = true;
+                }
+                Work::Finish => {
+                    let mut index = std::mem::take(&mut growing);
+                    index.shrink_to_fit();
+                    let index = Arc::new(index);
+                    ready = Some(index.clone());
+                    complete = true;
+                    if found.send(Msg::Indexed(index)).is_err() {
+                        return;
+                    }
+                }
+                Work::Ready(index) => {
+                    // Built elsewhere: what grew here is not needed.
+                    growing = crate::search::Index::empty();
+                    ready = Some(index);
+                    complete = true;
+                }
+            }
+        }
+        let due = stale && searched.elapsed() >= REFRESH;
+        match fresh {
+            Some(q) => last = Some(q),
+            None if complete || due => {}
+            None => continue,
+        }
+        let Some((gen, q)) = &last else { continue };
+        let index = ready.as_deref().unwrap_or(&growing);
+        let hits = index.search(q, app::FINDER_LIMIT);
+        let entries = hits
+            .iter()
+            .filter_map(|h| index.entries.get(h.entry).cloned())
+            .collect();
+        stale = false;
+        searched = Instant::now();
+        if found.send(Msg::Found(*gen, hits, entries)).is_err() {
+            return;
+        }
+    }
+}
+
 /// Run the study guide until the user quits.
 /// `pending` notes (files and folders) are loaded in the background after the
 /// first frame, filling the tree as they arrive.
@@ -162,66 +241,50 @@ pub fn run(
     let (tx, rx) = mpsc::channel::<Msg>();
     // The finder's searches run on their own thread: typing never waits, and
     // when queries arrive faster than they are answered only the newest runs.
-    let (query_tx, query_rx) = mpsc::channel::<(u64, String)>();
-    let (worker_index_tx, worker_index_rx) =
-        mpsc::channel::<std::sync::Arc<crate::search::Index>>();
+    // While notes load, that thread also grows the index with each note's
+    // entries, so searches cover the notes in so far.
+    let (work_tx, work_rx) = mpsc::channel::<Work>();
     let found_tx = tx.clone();
-    std::thread::spawn(move || {
-        let Ok(index) = worker_index_rx.recv() else {
-            return;
-        };
-        while let Ok(mut q) = query_rx.recv() {
-            while let Ok(newer) = query_rx.try_recv() {
-                q = newer;
-            }
-            let hits = index.search(&q.1, app::FINDER_LIMIT);
-            if found_tx.send(Msg::Found(q.0, hits)).is_err() {
-                break;
-            }
-        }
-    });
-    app.search_tx = Some(query_tx);
+    std::thread::spawn(move || search_thread(&work_rx, &found_tx));
+    app.search_tx = Some(work_tx.clone());
     // Notes load after the first frame: the ones named on the command line, or
     // the built-in ones when the library came empty.
-    // Each note's search entries are built on the thread that parsed it, and
-    // the index grows as the notes arrive.
+    // Each note's search entries are built on the thread that parsed it.
     let part = |n: &crate::content::load::ParsedNote| crate::search::IndexPart::of(&n.topics);
     if !pending.is_empty() {
         app.loading = Some((0, 0));
-        app.building = Some((crate::search::Index::empty(), 0));
+        app.feeding = Some(0);
         let load_tx = tx.clone();
         crate::content::background::load_in_background(pending, 2, part, move |ev| {
             load_tx.send(Msg::Loaded(ev)).is_ok()
         });
     } else if app.lib.notes.is_empty() && opts_embedded {
         app.loading = Some((0, 0));
-        app.building = Some((crate::search::Index::empty(), 0));
+        app.feeding = Some(0);
         let load_tx = tx.clone();
         crate::content::background::load_embedded_in_background(part, move |ev| {
             load_tx.send(Msg::Loaded(ev)).is_ok()
         });
     }
-    // The first frame never waits for the search index either: it is ready
+    // The first frame never waits for the search index either: it is complete
     // once every note is in (or built then, when it could not grow with them).
-    type Ready = (
-        std::sync::Arc<Library>,
-        Option<std::sync::Arc<crate::search::Index>>,
-    );
-    let (lib_tx, lib_rx) = mpsc::channel::<Ready>();
+    // Card previews are computed after that.
+    let (lib_tx, lib_rx) = mpsc::channel::<(std::sync::Arc<Library>, bool)>();
     let mut lib_sent = false;
     if app.loading.is_none() {
-        let _ = lib_tx.send((lib.clone(), None));
+        let _ = lib_tx.send((lib.clone(), false));
         lib_sent = true;
     }
     let index_tx = tx.clone();
     std::thread::spawn(move || {
-        let Ok((lib, built)) = lib_rx.recv() else {
+        let Ok((lib, indexed)) = lib_rx.recv() else {
             return;
         };
-        let index = built.unwrap_or_else(|| std::sync::Arc::new(crate::search::Index::build(&lib)));
-        let _ = worker_index_tx.send(index.clone());
-        let _ = index_tx.send(Msg::Indexed(index));
-        // Then run every card's preset once for its live preview.
+        if !indexed {
+            let index = std::sync::Arc::new(crate::search::Index::build(&lib));
+            let _ = work_tx.send(Work::Ready(index.clone()));
+            let _ = index_tx.send(Msg::Indexed(index));
+        }
         let previews = sim::previews(&lib);
         let _ = index_tx.send(Msg::Previews(std::sync::Arc::new(previews)));
     });
@@ -292,7 +355,15 @@ pub fn run(
             break;
         }
         if !lib_sent && app.loading.is_none() {
-            let _ = lib_tx.send((app.lib.clone(), app.built.take()));
+            // Either the search thread completed the index, or it gets one.
+            if !app.fed {
+                if let (Some(index), Some(tx)) = (app.built.take(), &app.search_tx) {
+                    let _ = tx.send(Work::Ready(index.clone()));
+                    app.update(Msg::Indexed(index));
+                    app.fed = true;
+                }
+            }
+            let _ = lib_tx.send((app.lib.clone(), app.fed));
             lib_sent = true;
         }
         if redraw {
@@ -308,4 +379,63 @@ pub fn run(
     std::mem::forget(app);
     std::mem::forget(lib);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::load::parse_note;
+    use crate::search::IndexPart;
+
+    fn part(md: &str) -> (IndexPart, usize) {
+        let (note, _) = parse_note("n.md", md.as_bytes());
+        let note = note.expect("a note");
+        (IndexPart::of(&note.topics), note.topics.len())
+    }
+
+    fn found(rx: &mpsc::Receiver<Msg>) -> (u64, Vec<String>) {
+        match rx.recv_timeout(std::time::Duration::from_secs(10)) {
+            Ok(Msg::Found(gen, _, entries)) => (gen, entries.into_iter().map(|e| e.text).collect()),
+            other => panic!("expected results, got {other:?}"),
+        }
+    }
+
+    /// Searches made while notes load cover the notes in so far, are answered
+    /// again as more arrive, and the completed index reaches the UI.
+    #[test]
+    fn the_search_thread_answers_over_the_notes_in_so_far() {
+        let (work_tx, work_rx) = mpsc::channel();
+        let (msg_tx, msg_rx) = mpsc::channel();
+        std::thread::spawn(move || search_thread(&work_rx, &msg_tx));
+        let (a, a_topics) = part("# 第一篇\n\n跳跃表 skiplist one\n");
+        let (b, _) = part("# 第二篇\n\n跳跃表 skiplist two\n");
+        work_tx.send(Work::Part(a, 0)).unwrap();
+        work_tx.send(Work::Query(7, "skiplist".into())).unwrap();
+        let (gen, texts) = found(&msg_rx);
+        assert_eq!(gen, 7);
+        assert_eq!(texts, vec!["跳跃表 skiplist one"]);
+        // The second note arrives: the same query is answered again, over both.
+        work_tx.send(Work::Part(b, a_topics)).unwrap();
+        let (gen, mut texts) = found(&msg_rx);
+        texts.sort();
+        assert_eq!(gen, 7);
+        assert_eq!(texts, vec!["跳跃表 skiplist one", "跳跃表 skiplist two"]);
+        work_tx.send(Work::Finish).unwrap();
+        let mut indexed = None;
+        for _ in 0..2 {
+            match msg_rx.recv_timeout(std::time::Duration::from_secs(10)) {
+                Ok(Msg::Indexed(ix)) => indexed = Some(ix),
+                Ok(Msg::Found(7, _, _)) => {}
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+        let ix = indexed.expect("the completed index");
+        assert_eq!(ix.entries.len(), 4, "two titles and two lines");
+        assert_eq!(
+            ix.entries[2].topic, a_topics,
+            "topics of the second note follow"
+        );
+        // Pinyin keys of the appended note point at its own text.
+        assert_eq!(ix.search("tiaoyuebiao", 10).len(), 2);
+    }
 }

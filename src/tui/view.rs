@@ -383,8 +383,9 @@ fn draw_finder(app: &App, f: &mut Frame, area: Rect) {
     let rows: Vec<Line<'static>> = fd
         .hits
         .iter()
-        .map(|h| {
-            let e = &app.index.entries[h.entry];
+        .zip(&fd.entries)
+        .filter(|(_, e)| e.topic < app.lib.topics.len())
+        .map(|(h, e)| {
             let topic = &app.lib.topics[e.topic];
             let (prefix, ctx) = match e.kind {
                 Kind::Title => (
