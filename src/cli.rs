@@ -263,8 +263,14 @@ pub fn resolve_topic(lib: &Library, index: &Index, arg: &str) -> Option<TopicId>
 
 /// `tuitor show`
 pub fn show(lib: &Library, topic: &str, width: usize, out: &mut dyn Write) -> Result<()> {
-    let index = Index::build(lib);
-    let Some(t) = resolve_topic(lib, &index, topic) else {
+    // A topic id or an exact title needs no search index (the first topic
+    // with that title is also what the search would rank first).
+    let exact = lib.find_id(topic).or_else(|| {
+        let want = topic.trim();
+        lib.topics.iter().position(|t| t.title == want)
+    });
+    let found = exact.or_else(|| resolve_topic(lib, &Index::build(lib), topic));
+    let Some(t) = found else {
         bail!(
             "no topic matches {:?}; `tuitor list` shows the topics",
             content::sanitize::cleaned(topic)
