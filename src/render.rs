@@ -814,15 +814,41 @@ pub struct Doc {
     pos: Rendered,
     /// Units laid out for the window: index, first line, lines.
     window: Vec<(usize, usize, Vec<Line>)>,
+    /// Whether any unit shows a simulation card.
+    has_cards: bool,
+}
+
+/// Whether `b` or a block inside it is a simulation card.
+fn has_sim(b: &Block) -> bool {
+    let mut stack = vec![b];
+    while let Some(b) = stack.pop() {
+        match b {
+            Block::Sim(_) => return true,
+            Block::List { items, .. } => stack.extend(items.iter().flatten()),
+            Block::Quote(v) => stack.extend(v),
+            _ => {}
+        }
+    }
+    false
 }
 
 impl Doc {
     /// Topic `t` of `lib` for `width` columns (at least 8); nothing laid out yet.
     pub fn new(lib: &Library, t: TopicId, width: usize) -> Doc {
+        let units = units_of(lib, t);
+        let has_cards = units.iter().any(|&u| match u {
+            Unit::Card(..) => true,
+            Unit::Block(t, b) => lib.topics[t]
+                .blocks
+                .get(b)
+                .is_some_and(|x| has_sim(&x.block)),
+            Unit::RootTitle(_) | Unit::SubTitle(_) => false,
+        });
         Doc {
             topic: t,
             width: width.max(8),
-            units: units_of(lib, t),
+            units,
+            has_cards,
             ..Doc::default()
         }
     }
@@ -961,7 +987,7 @@ impl Doc {
         about: &dyn Fn(&SimRef) -> String,
         n: usize,
     ) -> &[(usize, usize, SimRef)] {
-        while self.pos.sims.len() < n && self.measure_next(lib, about) {}
+        while self.has_cards && self.pos.sims.len() < n && self.measure_next(lib, about) {}
         &self.pos.sims
     }
 
@@ -1162,6 +1188,22 @@ mod tests {
         assert_eq!(doc.total(), all.lines.len());
         assert!(!all.sims.is_empty());
         assert_eq!(doc.cards(), &all.sims[..]);
+    }
+
+    #[test]
+    fn looking_for_cards_in_a_topic_without_any_lays_out_nothing_more() {
+        let parts: Vec<(u8, String)> = (0..300)
+            .map(|i| ([0, 1, 2, 3, 4, 6][i % 6], "词 word ".repeat(10)))
+            .collect();
+        let l = lib(&mixed_note(&parts));
+        let about = |s: &SimRef| s.name.clone();
+        let mut doc = Doc::new(&l, 0, 60);
+        doc.prepare(&l, &about, 0, 20);
+        assert!(doc.cards_through(&l, &about, 1).is_empty());
+        assert!(
+            !doc.complete(),
+            "no card to find, so nothing measured for it"
+        );
     }
 
     proptest! {
