@@ -2,7 +2,7 @@
 //! with most entries never scored.
 //!
 //! Each entry carries three 64-bit character masks, computed over its text, its
-//! full pinyin and its initials ([`Meta`]): which characters occur at all, which
+//! full pinyin and its initials (`Meta`): which characters occur at all, which
 //! occur right after a separator or as a camelCase hump (where Skim gives a
 //! bonus), and which start one of those texts (a double bonus). From the masks:
 //!
