@@ -155,6 +155,8 @@ fn search_thread(work: &mpsc::Receiver<Work>, found: &mpsc::Sender<Msg>) {
     let mut last: Option<(u64, String)> = None;
     let mut stale = false;
     let mut searched = Instant::now();
+    // Narrows as the query grows (it starts over when the index changes).
+    let mut searcher = crate::search::Searcher::new();
     loop {
         // Wait for work; with more notes in since the last answer, wait only
         // until it is time to answer again.
@@ -205,7 +207,7 @@ fn search_thread(work: &mpsc::Receiver<Work>, found: &mpsc::Sender<Msg>) {
         }
         let Some((gen, q)) = &last else { continue };
         let index = ready.as_deref().unwrap_or(&growing);
-        let hits = index.search(q, app::FINDER_LIMIT);
+        let hits = searcher.search(index, q, app::FINDER_LIMIT);
         let entries = hits
             .iter()
             .filter_map(|h| index.entries.get(h.entry).cloned())
