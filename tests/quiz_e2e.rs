@@ -6,27 +6,7 @@ mod common;
 use std::path::Path;
 
 use common::pty::Session;
-
-fn quiz_notes() -> String {
-    common::fixtures().join("quiz").display().to_string()
-}
-
-fn quiz_args(notes: &str) -> Vec<String> {
-    [
-        "--notes",
-        notes,
-        "quiz",
-        "--topic",
-        "测验夹具",
-        "--limit",
-        "3",
-        "--seed",
-        "1",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect()
-}
+use common::{quiz_args, quiz_notes};
 
 fn reviews_in(dir: &Path) -> usize {
     tuitor::store::Store::open(Some(dir))
@@ -218,20 +198,7 @@ fn a_corrupt_database_is_moved_aside_and_the_app_starts() {
 /// Answer whatever card is showing (right or wrong does not matter) and send
 /// the grade key last, returning the screen just before the grade.
 fn answer_any(s: &mut Session) -> String {
-    let screen = s.wait_for("第 1/");
-    if screen.contains("[单选]") || screen.contains("[多选]") {
-        s.send("1");
-        if screen.contains("[多选]") {
-            s.send("\r");
-        }
-    } else if screen.contains("[填空]") {
-        s.send("x\r");
-    } else if screen.contains("[排序]") {
-        s.send("\r");
-    } else {
-        s.send(" ");
-    }
-    s.wait_for("1 重来")
+    common::answer_shown_card(s, "第 1/")
 }
 
 #[test]

@@ -10,27 +10,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use common::pty::Session;
-
-fn quiz_args(notes: &str) -> Vec<String> {
-    [
-        "--notes",
-        notes,
-        "quiz",
-        "--topic",
-        "测验夹具",
-        "--limit",
-        "3",
-        "--seed",
-        "1",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect()
-}
-
-fn quiz_notes() -> String {
-    common::fixtures().join("quiz").display().to_string()
-}
+use common::{quiz_args, quiz_notes};
 
 /// A program on `PATH`, when installed.
 fn which(name: &str) -> Option<PathBuf> {
@@ -60,20 +40,7 @@ fn inspect(dir: &Path) -> (i64, String) {
 
 /// Answer whatever card is showing and grade it Good; the screen after.
 fn answer_and_grade(s: &mut Session) -> String {
-    let screen = s.wait_for("/3");
-    if screen.contains("[单选]") || screen.contains("[多选]") {
-        s.send("1");
-        if screen.contains("[多选]") {
-            s.send("\r");
-        }
-    } else if screen.contains("[填空]") {
-        s.send("x\r");
-    } else if screen.contains("[排序]") {
-        s.send("\r");
-    } else {
-        s.send(" ");
-    }
-    s.wait_for("1 重来");
+    common::answer_shown_card(s, "/3");
     s.send("3");
     std::thread::sleep(std::time::Duration::from_millis(300));
     s.screen()
@@ -204,24 +171,8 @@ fn a_disk_full_at_start_leaves_the_file_untouched_and_the_app_works_in_memory() 
     let wrapper: Vec<&str> = wrapper.iter().map(String::as_str).collect();
     let data = tempfile::tempdir().unwrap();
     let dir = data.path().to_path_buf();
-    {
-        // One saved review from an earlier run.
-        let mut store = tuitor::store::Store::open(Some(&dir));
-        let now = chrono::Utc::now();
-        let m = tuitor::quiz::schedule::new_memory(now);
-        store
-            .record(&tuitor::store::db::NewReview {
-                card: "earlier",
-                topic: "测验夹具",
-                question: "q?",
-                at: now.timestamp(),
-                rating: 3,
-                correct: None,
-                answer: None,
-                memory: &m,
-            })
-            .expect("saved");
-    }
+    // One saved review from an earlier run.
+    save_one_review(&dir, "earlier");
     let before = std::fs::read(dir.join("progress.db")).unwrap();
     let notes = quiz_notes();
     let args = quiz_args(&notes);

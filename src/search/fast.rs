@@ -238,6 +238,16 @@ impl Masks {
         self.prev = Some(cl);
     }
 
+    /// The entry masks these character masks make.
+    fn meta(&self) -> Meta {
+        Meta {
+            all: self.all,
+            sep: self.sep,
+            camel: self.camel,
+            first: self.first,
+        }
+    }
+
     fn or(&self, o: &Masks) -> Masks {
         Masks {
             all: self.all | o.all,
@@ -300,13 +310,7 @@ impl Meta {
         if text.is_ascii() {
             // No Chinese, so no pinyin keys: the text's own masks are all.
             text.bytes().for_each(|b| t.add(char::from(b)));
-            let m = Meta {
-                all: t.all,
-                sep: t.sep,
-                camel: t.camel,
-                first: t.first,
-            };
-            return (m, KeysAt::default());
+            return (t.meta(), KeysAt::default());
         }
         let mut full = Masks::default();
         let mut ini = Masks::default();
@@ -350,22 +354,10 @@ impl Meta {
             && u16::try_from(scratch.len()).is_ok();
         if !han || !fits {
             arena.truncate(start);
-            let m = Meta {
-                all: t.all,
-                sep: t.sep,
-                camel: t.camel,
-                first: t.first,
-            };
-            return (m, KeysAt::default());
+            return (t.meta(), KeysAt::default());
         }
         arena.push_str(scratch);
-        let u = t.or(&full).or(&ini);
-        let m = Meta {
-            all: u.all,
-            sep: u.sep,
-            camel: u.camel,
-            first: u.first,
-        };
+        let m = t.or(&full).or(&ini).meta();
         let k = KeysAt {
             start: start as u32,
             full_len: full_len as u16,

@@ -698,16 +698,24 @@ mod tests {
         DateTime::from_timestamp(1_800_000_000, 0).expect("time")
     }
 
-    fn add(db: &mut Db, card: &str, m: &Memory) -> i64 {
-        db.record(&NewReview {
+    /// A "good" review of `card` now.
+    fn good<'a>(card: &'a str, m: &'a Memory) -> NewReview<'a> {
+        NewReview {
             card,
             topic: "T",
             question: "q?",
             at: now().timestamp(),
             rating: 3,
-            correct: Some(true),
+            correct: None,
             answer: None,
             memory: m,
+        }
+    }
+
+    fn add(db: &mut Db, card: &str, m: &Memory) -> i64 {
+        db.record(&NewReview {
+            correct: Some(true),
+            ..good(card, m)
         })
         .expect("recorded")
     }
@@ -810,17 +818,7 @@ mod tests {
         let mut stored = 1;
         let err = loop {
             let card = format!("card-{stored:04}-{}", "x".repeat(200));
-            let r = NewReview {
-                card: &card,
-                topic: "T",
-                question: "q?",
-                at: now().timestamp(),
-                rating: 3,
-                correct: None,
-                answer: None,
-                memory: &m,
-            };
-            match db.record(&r) {
+            match db.record(&good(&card, &m)) {
                 Ok(_) => stored += 1,
                 Err(e) => break e,
             }
@@ -841,18 +839,7 @@ mod tests {
         assert_eq!(db.integrity(), "ok");
         // Still full for this connection, still consistent.
         let again = format!("again-{}", "x".repeat(200));
-        assert!(db
-            .record(&NewReview {
-                card: &again,
-                topic: "T",
-                question: "q?",
-                at: now().timestamp(),
-                rating: 3,
-                correct: None,
-                answer: None,
-                memory: &m,
-            })
-            .is_err_and(|e| e.is_full()));
+        assert!(db.record(&good(&again, &m)).is_err_and(|e| e.is_full()));
         drop(db);
         // With room again (a new connection has no page limit), the next run
         // finds every committed review and stores new ones.

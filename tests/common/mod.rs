@@ -10,6 +10,48 @@ pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
 
+/// The notes of the quiz fixture.
+pub fn quiz_notes() -> String {
+    fixtures().join("quiz").display().to_string()
+}
+
+/// Arguments for a three-card quiz over the quiz fixture's topic, seed 1.
+pub fn quiz_args(notes: &str) -> Vec<String> {
+    [
+        "--notes",
+        notes,
+        "quiz",
+        "--topic",
+        "测验夹具",
+        "--limit",
+        "3",
+        "--seed",
+        "1",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect()
+}
+
+/// Once `ready` is on screen, answer whatever quiz card shows (right or
+/// wrong does not matter) and wait for the grade keys; the screen then.
+pub fn answer_shown_card(s: &mut pty::Session, ready: &str) -> String {
+    let screen = s.wait_for(ready);
+    if screen.contains("[单选]") || screen.contains("[多选]") {
+        s.send("1");
+        if screen.contains("[多选]") {
+            s.send("\r");
+        }
+    } else if screen.contains("[填空]") {
+        s.send("x\r");
+    } else if screen.contains("[排序]") {
+        s.send("\r");
+    } else {
+        s.send(" ");
+    }
+    s.wait_for("1 重来")
+}
+
 /// The user's original note, when `../shared` is present beside the checkout.
 pub fn seed_note() -> Option<PathBuf> {
     let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seed/000_d88024cde0396db5.txt");
