@@ -1003,30 +1003,6 @@ impl Doc {
 }
 
 impl Rendered {
-    /// The lines occupied by block `b` of topic `t`: start (inclusive) and end
-    /// (exclusive).
-    pub fn block_span(&self, t: TopicId, b: usize) -> Option<(usize, usize)> {
-        let i = self
-            .block_lines
-            .iter()
-            .position(|&(tt, bb, _)| tt == t && bb == b)?;
-        let start = self.block_lines[i].2;
-        let end = self
-            .block_lines
-            .get(i + 1)
-            .map(|x| x.2)
-            .into_iter()
-            .chain(self.topic_lines.iter().map(|x| x.0).filter(|&l| l > start))
-            .min()
-            .unwrap_or(self.lines.len());
-        Some((start, end))
-    }
-
-    /// The first line of sub-topic `t`.
-    pub fn topic_line(&self, t: TopicId) -> Option<usize> {
-        self.topic_lines.iter().find(|x| x.1 == t).map(|x| x.0)
-    }
-
     /// The (sub-)topic shown at `line`.
     pub fn topic_at(&self, line: usize) -> Option<TopicId> {
         self.topic_lines

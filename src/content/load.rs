@@ -301,9 +301,7 @@ impl Library {
             .collect();
         let mut key = stem.clone();
         let mut k = 2;
-        while self.keys.contains(&key)
-            || (self.keys.len() < self.notes.len() && self.notes.iter().any(|x| x.key == key))
-        {
+        while self.keys.contains(&key) {
             key = format!("{stem}-{k}");
             k += 1;
         }

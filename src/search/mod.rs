@@ -413,6 +413,13 @@ impl Index {
         self.pinyin.shrink_to_fit();
     }
 
+    /// The entry of each hit, in order (hits of another index are skipped).
+    pub fn entries_of(&self, hits: &[Hit]) -> Vec<Entry> {
+        hits.iter()
+            .filter_map(|h| self.entries.get(h.entry).cloned())
+            .collect()
+    }
+
     /// The full pinyin and initials of entry `i`, when its text has Chinese.
     pub fn pinyin_keys(&self, i: usize) -> Option<(&str, &str)> {
         self.keys.get(i)?.keys(&self.pinyin)

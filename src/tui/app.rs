@@ -84,10 +84,7 @@ pub struct Finder {
 impl Finder {
     /// Show `hits` from `index`.
     fn show(&mut self, index: &Index, hits: Vec<crate::search::Hit>) {
-        self.entries = hits
-            .iter()
-            .filter_map(|h| index.entries.get(h.entry).cloned())
-            .collect();
+        self.entries = index.entries_of(&hits);
         self.hits = hits;
         self.list = ListState::default();
     }

@@ -208,10 +208,7 @@ fn search_thread(work: &mpsc::Receiver<Work>, found: &mpsc::Sender<Msg>) {
         let Some((gen, q)) = &last else { continue };
         let index = ready.as_deref().unwrap_or(&growing);
         let hits = searcher.search(index, q, app::FINDER_LIMIT);
-        let entries = hits
-            .iter()
-            .filter_map(|h| index.entries.get(h.entry).cloned())
-            .collect();
+        let entries = index.entries_of(&hits);
         stale = false;
         searched = Instant::now();
         if found.send(Msg::Found(*gen, hits, entries)).is_err() {
@@ -357,14 +354,7 @@ pub fn run(
             break;
         }
         if !lib_sent && app.loading.is_none() {
-            // Either the search thread completed the index, or it gets one.
-            if !app.fed {
-                if let (Some(index), Some(tx)) = (app.built.take(), &app.search_tx) {
-                    let _ = tx.send(Work::Ready(index.clone()));
-                    app.update(Msg::Indexed(index));
-                    app.fed = true;
-                }
-            }
+            // The search thread completed the index, or it is built now.
             let _ = lib_tx.send((app.lib.clone(), app.fed));
             lib_sent = true;
         }
