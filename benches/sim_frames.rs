@@ -1,13 +1,14 @@
 //! One frame of each simulation screen at 200x60, drawn through ratatui's
 //! `TestBackend` (no terminal I/O), at the end of each engine's main preset; and
 //! rebuilding the picture at a step (seek) on the longest preset, which is what
-//! stepping back costs.
+//! stepping back costs; and each simulation's picture laid out by the core alone.
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use crossterm::event::Event;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use tuitor::i18n::Lang;
+use tuitor::sim::Player;
 use tuitor::store::Store;
 use tuitor::tui::{self, Msg};
 
@@ -35,8 +36,8 @@ fn frames(c: &mut Criterion) {
         app.update(Msg::Term(Event::Resize(200, 60)));
         app.open_sim(name, Some(preset));
         if let tui::app::Screen::Sim(st) = &mut app.screen {
-            let n = st.steps.len();
-            st.seek(n);
+            let n = st.player.steps.len();
+            st.player.seek(n);
         }
         let mut term = Terminal::new(TestBackend::new(200, 60)).expect("test backend");
         g.bench_function(format!("{name}/{preset}"), |b| {
@@ -47,11 +48,22 @@ fn frames(c: &mut Criterion) {
     }
     g.finish();
 
-    let mut st = tui::sim::SimState::open("nginx-upstream", Some("swrr-5-1-1"), 1).expect("preset");
-    let n = st.steps.len();
+    let mut pl = Player::open("nginx-upstream", Some("swrr-5-1-1"), 1).expect("preset");
+    let n = pl.steps.len();
     c.bench_function("sim_seek_middle_of_trace", |b| {
-        b.iter(|| st.seek(n / 2 + 1));
+        b.iter(|| pl.seek(n / 2 + 1));
     });
+
+    // The picture alone, as `tuitor sim --picture` lays it out (no terminal).
+    let mut g = c.benchmark_group("sim_picture_lines_200x60");
+    for info in tuitor::sim::REGISTRY {
+        let mut pl = Player::open(info.name, None, 1).expect("first preset");
+        pl.seek(pl.steps.len());
+        g.bench_function(info.name, |b| {
+            b.iter(|| pl.picture().lines(Lang::Zh, 198, 40));
+        });
+    }
+    g.finish();
 }
 
 criterion_group!(benches, frames);

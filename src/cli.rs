@@ -350,38 +350,6 @@ pub fn check(paths: &[PathBuf], out: &mut dyn Write) -> Result<bool> {
     Ok(errors > 0)
 }
 
-/// Split a command text on `;` and newlines, outside double quotes.
-pub fn split_commands(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut quoted = false;
-    let mut escaped = false;
-    for c in text.chars() {
-        if escaped {
-            cur.push(c);
-            escaped = false;
-            continue;
-        }
-        match c {
-            '\\' if quoted => {
-                cur.push(c);
-                escaped = true;
-            }
-            '"' => {
-                quoted = !quoted;
-                cur.push(c);
-            }
-            ';' | '\n' if !quoted => out.push(std::mem::take(&mut cur)),
-            _ => cur.push(c),
-        }
-    }
-    out.push(cur);
-    out.into_iter()
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .collect()
-}
-
 /// Options of `tuitor sim`.
 pub struct SimArgs<'a> {
     /// Simulation name or alias.
@@ -489,22 +457,4 @@ pub fn read_script(path: &std::path::Path) -> Result<Vec<String>> {
         .map(|l| l.split_once('#').map_or(l, |(a, _)| a).trim().to_string())
         .filter(|l| !l.is_empty())
         .collect())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn commands_split_outside_quotes() {
-        assert_eq!(
-            split_commands("set a 1; get a\nget \"x;y\""),
-            vec!["set a 1", "get a", "get \"x;y\""]
-        );
-        assert_eq!(split_commands(" ; ;"), Vec::<String>::new());
-        assert_eq!(
-            split_commands(r#"ZADD z 1 "a\"b;c""#),
-            vec![r#"ZADD z 1 "a\"b;c""#]
-        );
-    }
 }

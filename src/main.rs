@@ -206,21 +206,14 @@ fn run() -> anyhow::Result<ExitCode> {
                 None => None,
             };
             if let (Some(p), Some(info)) = (&preset, info) {
-                let Some(pr) = info.presets.iter().find(|x| x.name == p.as_str()) else {
-                    let names: Vec<_> = info.presets.iter().map(|x| x.name).collect();
-                    anyhow::bail!(
-                        "{} has no preset {p:?}; presets: {}",
-                        info.name,
-                        names.join(", ")
-                    );
-                };
+                let pr = info.preset(p)?;
                 if config_text.is_none() {
                     config_text = pr.config.map(String::from);
                 }
-                commands.extend(cli::split_commands(pr.script));
+                commands.extend(tuitor::sim::split_commands(pr.script));
             }
             for c in &cmd {
-                commands.extend(cli::split_commands(c));
+                commands.extend(tuitor::sim::split_commands(c));
             }
             if let Some(s) = &script {
                 commands.extend(cli::read_script(s)?);

@@ -11,6 +11,10 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 use crate::content::{plain, Align, Block, Inline, InlineStyle, Library, SimRef, TopicId};
 
 /// The role of a piece of text, which the theme turns into a colour.
+///
+/// Notes, simulation pictures and the UI's own chrome all name their styles by
+/// role; each role is one entry of a theme file ([`Role::key`]), so a style
+/// cannot be misspelt.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Role {
     /// Body text.
@@ -31,10 +35,117 @@ pub enum Role {
     TableHeader,
     /// Raw HTML shown as text.
     Html,
-    /// A simulation card.
+    /// A simulation card; in a picture, the data structure's contents.
     Sim,
     /// Secondary text (sub-topic lists, notes).
     Dim,
+    /// A name or label that heads something (a pane title, a table in a picture).
+    Title,
+    /// What is happening now: the current match, the bucket being moved.
+    Current,
+    /// What was found or visited: search matches, a search path.
+    Found,
+    /// A pointer at the current item (`▶`): the current style without reverse video.
+    Pointer,
+    /// Something to watch: a retried request, a failed peer.
+    Warn,
+    /// An error: a refused command, a 502.
+    Error,
+    /// A link.
+    Link,
+    /// A pane's border.
+    Pane,
+    /// The focused pane's border.
+    PaneFocus,
+    /// The selected row.
+    Selected,
+    /// The selected row of a pane without focus.
+    SelectedUnfocused,
+    /// The status bar.
+    Status,
+    /// A key named in the status bar.
+    StatusKey,
+    /// Matched characters in the finder's results.
+    FinderMatch,
+    /// A line flashed after a jump.
+    Flash,
+    /// A bookmark mark.
+    Bookmark,
+}
+
+impl Role {
+    /// Every role with its own theme entry (headings as levels 1–6).
+    pub const ALL: &'static [Role] = &[
+        Role::Body,
+        Role::Heading(1),
+        Role::Heading(2),
+        Role::Heading(3),
+        Role::Heading(4),
+        Role::Heading(5),
+        Role::Heading(6),
+        Role::Code,
+        Role::CodeFrame,
+        Role::QuoteBar,
+        Role::Marker,
+        Role::Border,
+        Role::TableHeader,
+        Role::Html,
+        Role::Sim,
+        Role::Dim,
+        Role::Title,
+        Role::Current,
+        Role::Found,
+        Role::Warn,
+        Role::Error,
+        Role::Link,
+        Role::Pane,
+        Role::PaneFocus,
+        Role::Selected,
+        Role::SelectedUnfocused,
+        Role::Status,
+        Role::StatusKey,
+        Role::FinderMatch,
+        Role::Flash,
+        Role::Bookmark,
+    ];
+
+    /// The role's entry in a theme file. [`Role::Pointer`] has none of its
+    /// own: it is [`Role::Current`] without reverse video.
+    pub fn key(self) -> &'static str {
+        match self {
+            Role::Body => "body",
+            Role::Heading(1) => "heading1",
+            Role::Heading(2) => "heading2",
+            Role::Heading(3) => "heading3",
+            Role::Heading(4) => "heading4",
+            Role::Heading(5) => "heading5",
+            Role::Heading(_) => "heading6",
+            Role::Code => "code",
+            Role::CodeFrame => "code_frame",
+            Role::QuoteBar => "quote_bar",
+            Role::Marker => "marker",
+            Role::Border => "border",
+            Role::TableHeader => "table_header",
+            Role::Html => "html",
+            Role::Sim => "sim",
+            Role::Dim => "dim",
+            Role::Title => "title",
+            Role::Current | Role::Pointer => "match_current",
+            Role::Found => "match",
+            Role::Warn => "warning",
+            Role::Error => "error",
+            Role::Link => "link",
+            Role::Pane => "pane",
+            Role::PaneFocus => "pane_focus",
+            Role::Selected => "selected",
+            Role::SelectedUnfocused => "selected_unfocused",
+            Role::Status => "status",
+            Role::StatusKey => "status_key",
+            Role::FinderMatch => "finder_match",
+            Role::Flash => "flash",
+            Role::Bookmark => "bookmark",
+        }
+    }
 }
 
 /// How a span looks: its role plus inline emphasis.

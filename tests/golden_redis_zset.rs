@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 use tuitor::sim::find;
-use tuitor::sim::redis_zset::session::split_args;
+use tuitor::sim::redis_cli::split_args;
 
 const VECTORS: &str = include_str!("golden/redis_zset.jsonl");
 

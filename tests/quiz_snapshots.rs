@@ -109,11 +109,11 @@ fn quiz_generated_card_answered_shows_explanation_and_scenario() {
     let tuitor::tui::app::Screen::Sim(st) = &a.screen else {
         panic!("the simulation screen did not open")
     };
-    assert_eq!(st.info.name, "nginx-upstream");
+    assert_eq!(st.player.info.name, "nginx-upstream");
     assert!(
-        st.commands.iter().any(|c| c.starts_with("reqs ")),
+        st.player.commands.iter().any(|c| c.starts_with("reqs ")),
         "{:?}",
-        st.commands
+        st.player.commands
     );
     // …and closing it returns to the quiz
     keys(&mut a, "\x1b");

@@ -57,7 +57,7 @@ fn screen(app: &App) -> String {
 
 fn sim_pos(app: &App) -> (usize, usize) {
     match &app.screen {
-        Screen::Sim(st) => (st.pos, st.steps.len()),
+        Screen::Sim(st) => (st.player.pos, st.player.steps.len()),
         _ => panic!("not on the simulation screen"),
     }
 }
@@ -68,10 +68,10 @@ fn step_until(app: &mut App, pred: impl Fn(&tuitor::sim::Step) -> bool) {
         let Screen::Sim(st) = &app.screen else {
             panic!()
         };
-        if st.current().is_some_and(&pred) {
+        if st.player.current().is_some_and(&pred) {
             return;
         }
-        assert!(st.pos < st.steps.len(), "never reached");
+        assert!(st.player.pos < st.player.steps.len(), "never reached");
         key(app, KeyCode::Right);
     }
 }

@@ -4,14 +4,28 @@
 //! [`trace::Observer`] type parameter. The UI, the CLI and the quiz never script an
 //! animation: they run an engine through a [`Session`] and read back its events.
 //!
-//! Adding a simulation means writing its module, one line in [`REGISTRY`], and its
-//! content in `content/`.
+//! Every simulation is one folder with the same five files (see
+//! `docs/ADDING-A-SIMULATION.md`): `mod.rs` (the structure, opening with the
+//! comment that teaches it), `events.rs`, `view.rs` (state rebuilt from events),
+//! `picture.rs` (what a screen or `tuitor sim --picture` draws) and `session.rs`
+//! (command language, narration, presets). Its [`SimInfo`] — one line in
+//! [`REGISTRY`] — carries everything the rest of the program needs; the
+//! timeline of a running simulation is a [`player::Player`].
 
 pub mod django;
 pub mod nginx_upstream;
+pub mod picture;
+pub mod player;
+pub mod redis_cli;
 pub mod redis_dict;
 pub mod redis_zset;
 pub mod trace;
+
+use std::any::Any;
+use std::sync::Arc;
+
+pub use picture::Picture;
+pub use player::Player;
 
 use serde_json::Value;
 
@@ -28,8 +42,51 @@ pub struct Step {
     pub en: String,
     /// Notable events (an expansion, a failure) get a marker on the timeline.
     pub notable: bool,
-    /// The engine's own event, serialized (what a view replays).
+    /// The engine's own event, serialized (what the CLI prints).
     pub event: Value,
+    /// The engine's own event, typed (what its picture replays).
+    #[serde(skip)]
+    typed: TypedEvent,
+}
+
+impl Step {
+    /// A step for event `event` produced at `loc`, with its narration.
+    pub fn new<E>(loc: trace::Loc, event: E, n: trace::Narration) -> Step
+    where
+        E: serde::Serialize + Send + Sync + 'static,
+    {
+        Step {
+            loc,
+            kind: n.kind.to_string(),
+            zh: n.zh,
+            en: n.en,
+            notable: n.notable,
+            event: serde_json::to_value(&event).unwrap_or(Value::Null),
+            typed: TypedEvent(Some(Arc::new(event))),
+        }
+    }
+
+    /// The engine's event, if it is of type `E`.
+    pub fn event_as<E: 'static>(&self) -> Option<&E> {
+        self.typed.0.as_deref().and_then(|e| e.downcast_ref())
+    }
+}
+
+/// The typed event behind a step. Two steps compare by their serialized event,
+/// so this compares equal always.
+#[derive(Clone, Default)]
+struct TypedEvent(Option<Arc<dyn Any + Send + Sync>>);
+
+impl PartialEq for TypedEvent {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for TypedEvent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() { "typed" } else { "untyped" })
+    }
 }
 
 /// What one command produced.
@@ -65,6 +122,40 @@ pub fn check_line(line: &str) -> Result<(), CmdError> {
     Ok(())
 }
 
+/// Split a command text on `;` and newlines, outside double quotes: how a
+/// preset's script, a `--cmd` argument and the simulation screen's input line
+/// become command lines.
+pub fn split_commands(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    let mut escaped = false;
+    for c in text.chars() {
+        if escaped {
+            cur.push(c);
+            escaped = false;
+            continue;
+        }
+        match c {
+            '\\' if quoted => {
+                cur.push(c);
+                escaped = true;
+            }
+            '"' => {
+                quoted = !quoted;
+                cur.push(c);
+            }
+            ';' | '\n' if !quoted => out.push(std::mem::take(&mut cur)),
+            _ => cur.push(c),
+        }
+    }
+    out.push(cur);
+    out.into_iter()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
 /// A running simulation that accepts the engine's command language.
 ///
 /// This is what `tuitor sim`, the simulation view's input line and the quiz
@@ -94,7 +185,8 @@ pub struct Preset {
     pub script: &'static str,
 }
 
-/// A registered simulation.
+/// A registered simulation: everything the rest of the program needs to know
+/// about it. Each simulation defines its own as `INFO` in its `mod.rs`.
 pub struct SimInfo {
     /// The canonical name, e.g. `redis-dict`.
     pub name: &'static str,
@@ -102,55 +194,59 @@ pub struct SimInfo {
     pub aliases: &'static [&'static str],
     /// One line describing it, in English.
     pub about: &'static str,
+    /// The same in Chinese.
+    pub about_zh: &'static str,
     /// Builds a session.
     pub factory: Factory,
     /// Its named scenarios; the first is the default.
     pub presets: &'static [Preset],
+    /// A blank picture, to which the session's steps are applied.
+    pub picture: fn() -> Box<dyn Picture>,
+}
+
+impl SimInfo {
+    /// The preset called `name`, or an error listing the presets there are.
+    pub fn preset(&self, name: &str) -> Result<&'static Preset, CmdError> {
+        self.presets.iter().find(|p| p.name == name).ok_or_else(|| {
+            let names: Vec<_> = self.presets.iter().map(|p| p.name).collect();
+            CmdError(format!(
+                "{} has no preset {name:?}; presets: {}",
+                self.name,
+                names.join(", ")
+            ))
+        })
+    }
+
+    /// Its description in `lang`.
+    pub fn about_in(&self, lang: crate::i18n::Lang) -> &'static str {
+        lang.pick(self.about_zh, self.about)
+    }
 }
 
 /// Every simulation tuitor knows, by canonical name.
-pub const REGISTRY: &[SimInfo] = &[
-    SimInfo {
-        name: "redis-dict",
-        aliases: &["rehash"],
-        about: "Redis 7.0 dict: two tables and incremental rehash, driven by real commands",
-        factory: redis_dict::factory,
-        presets: redis_dict::PRESETS,
-    },
-    SimInfo {
-        name: "redis-zset",
-        aliases: &["skiplist"],
-        about: "Redis 7.0 sorted set: skiplist with spans and ranks plus a dict (ZADD, ZRANGE, ZRANGEBYSCORE, search)",
-        factory: redis_zset::factory,
-        presets: redis_zset::PRESETS,
-    },
-    SimInfo {
-        name: "nginx-upstream",
-        aliases: &["lb"],
-        about: "nginx upstream peer selection: smooth weighted round robin, failures, backup, ip_hash, hash, consistent hash, least_conn, random (and fair, not part of nginx)",
-        factory: nginx_upstream::factory,
-        presets: nginx_upstream::PRESETS,
-    },
-    SimInfo {
-        name: "django",
-        aliases: &["lifecycle"],
-        about: "Django 5.1 request lifecycle: WSGI, the middleware onion, URL resolution, views, templates",
-        factory: django::factory,
-        presets: django::PRESETS,
-    },
-    SimInfo {
-        name: "django-orm",
-        aliases: &["orm"],
-        about: "Django QuerySets on SQLite: laziness, the result cache, N+1, select_related, prefetch_related",
-        factory: django::orm_factory,
-        presets: django::ORM_PRESETS,
-    },
+pub const REGISTRY: &[&SimInfo] = &[
+    &redis_dict::INFO,
+    &redis_zset::INFO,
+    &nginx_upstream::INFO,
+    &django::INFO,
+    &django::ORM_INFO,
 ];
+
+/// Find a simulation by name or alias (case-insensitive), or say which there are.
+pub fn lookup(name: &str) -> Result<&'static SimInfo, CmdError> {
+    find(name).ok_or_else(|| {
+        CmdError(format!(
+            "unknown simulation {:?}; known: {}",
+            crate::content::sanitize::cleaned(name),
+            known_names().join(", ")
+        ))
+    })
+}
 
 /// Find a simulation by name or alias (case-insensitive).
 pub fn find(name: &str) -> Option<&'static SimInfo> {
     let name = name.trim();
-    REGISTRY.iter().find(|s| {
+    REGISTRY.iter().copied().find(|s| {
         s.name.eq_ignore_ascii_case(name) || s.aliases.iter().any(|a| a.eq_ignore_ascii_case(name))
     })
 }
@@ -192,5 +288,23 @@ pub fn describe(s: &crate::content::SimRef, lang: crate::i18n::Lang) -> String {
             crate::i18n::Lang::Zh => format!("模拟 {} 暂不可用", s.name),
             crate::i18n::Lang::En => format!("simulation {} is not available", s.name),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commands_split_outside_quotes() {
+        assert_eq!(
+            split_commands("set a 1; get a\nget \"x;y\""),
+            vec!["set a 1", "get a", "get \"x;y\""]
+        );
+        assert_eq!(split_commands(" ; ;"), Vec::<String>::new());
+        assert_eq!(
+            split_commands(r#"ZADD z 1 "a\"b;c""#),
+            vec![r#"ZADD z 1 "a\"b;c""#]
+        );
     }
 }

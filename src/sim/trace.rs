@@ -109,6 +109,52 @@ impl<E> Observer<E> for Recorder<E> {
     }
 }
 
+/// What one event means, in words: the narration a [`Step`](crate::sim::Step)
+/// carries. Every engine writes one `narrate` function from its event type to
+/// this; [`steps`] turns a recorded trace into steps with it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Narration {
+    /// A short machine-readable kind, e.g. `rehash.move`.
+    pub kind: &'static str,
+    /// One sentence in Chinese saying what happened and why.
+    pub zh: String,
+    /// The same sentence in English.
+    pub en: String,
+    /// Whether the timeline marks it (an expansion, a failure).
+    pub notable: bool,
+}
+
+impl From<(&'static str, String, String, bool)> for Narration {
+    fn from((kind, zh, en, notable): (&'static str, String, String, bool)) -> Self {
+        Narration {
+            kind,
+            zh,
+            en,
+            notable,
+        }
+    }
+}
+
+/// The one path from a recorded trace to the [`Step`](crate::sim::Step)s a
+/// session reports: each event is narrated, serialized for the CLI's JSON and
+/// kept typed for the simulation's picture.
+pub fn steps<E, N>(
+    events: Vec<Traced<E>>,
+    mut narrate: impl FnMut(&E) -> N,
+) -> Vec<crate::sim::Step>
+where
+    E: Serialize + Send + Sync + 'static,
+    N: Into<Narration>,
+{
+    events
+        .into_iter()
+        .map(|t| {
+            let n = narrate(&t.event).into();
+            crate::sim::Step::new(t.loc, t.event, n)
+        })
+        .collect()
+}
+
 /// A small deterministic PRNG (SplitMix64) used for every random choice an
 /// engine makes (skiplist levels, hash seeds, `random` balancing), so the same
 /// seed and the same input always give the same trace.

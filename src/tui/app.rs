@@ -19,8 +19,9 @@ use crate::search::{Index, Kind};
 use crate::store::{Store, TopicKey};
 
 use super::keymap::{Action, Ctx, Key, Keymap};
-use super::sim::{Pane, SimState};
+use super::sim::{Effect as SimEffect, SimScreen};
 use super::theme::Theme;
+use crate::sim::player::{Player, Previews};
 
 /// Smallest usable terminal.
 pub const MIN_W: u16 = 40;
@@ -46,7 +47,7 @@ pub enum Msg {
     /// dropped), with the entry of each hit.
     Found(u64, Vec<crate::search::Hit>, Vec<crate::search::Entry>),
     /// Live previews of the simulation cards, computed in the background.
-    Previews(Arc<super::sim::Previews>),
+    Previews(Arc<Previews>),
 }
 
 /// Which pane has the keyboard.
@@ -133,24 +134,11 @@ pub enum Screen {
     #[default]
     Browse,
     /// A simulation opened from a card.
-    Sim(Box<SimState>),
+    Sim(Box<SimScreen>),
     /// A quiz session.
     Quiz(Box<super::quiz::QuizScreen>),
     /// Progress figures.
     Stats(Box<super::stats::StatsScreen>),
-}
-
-impl std::fmt::Debug for SimState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "SimState({} {} at {}/{})",
-            self.info.name,
-            self.preset_name(),
-            self.pos,
-            self.steps.len()
-        )
-    }
 }
 
 /// Matches of the in-topic search.
@@ -192,7 +180,7 @@ impl Layout {
 
 /// The text of a simulation card: its description in `lang`, then its live
 /// preview once computed.
-fn card_about(lang: Lang, previews: &super::sim::Previews) -> impl Fn(&SimRef) -> String + '_ {
+fn card_about(lang: Lang, previews: &Previews) -> impl Fn(&SimRef) -> String + '_ {
     move |s: &SimRef| {
         let about = crate::sim::describe(s, lang);
         match previews.get(&(s.name.clone(), s.preset.clone())) {
@@ -310,7 +298,7 @@ pub struct App {
     /// The screen to go back to when the simulation screen closes.
     pub sim_return: Option<Box<Screen>>,
     /// Live previews of simulation cards (empty until computed).
-    pub previews: Arc<super::sim::Previews>,
+    pub previews: Arc<Previews>,
     /// Back history.
     pub back: Vec<(TopicId, usize)>,
     /// Forward history.
@@ -963,12 +951,12 @@ impl App {
 
     /// Open a simulation screen.
     pub fn open_sim(&mut self, name: &str, preset: Option<&str>) {
-        match SimState::open(name, preset, 1) {
-            Ok(st) => {
-                self.screen = Screen::Sim(Box::new(st));
+        match Player::open(name, preset, 1) {
+            Ok(p) => {
+                self.screen = Screen::Sim(Box::new(SimScreen::new(p)));
                 self.mode = Mode::Normal;
             }
-            Err(e) => self.message = Some(trf(self.lang, "app.sim_error", &[("e", &e)])),
+            Err(e) => self.message = Some(trf(self.lang, "app.sim_error", &[("e", &e.0)])),
         }
     }
 
@@ -981,177 +969,23 @@ impl App {
     }
 
     fn sim_key(&mut self, k: KeyEvent) {
-        let key = Key::from_event(&k);
-        let size = self.size;
         let Screen::Sim(st) = &mut self.screen else {
             return;
         };
-        if let Some(input) = st.input.as_mut() {
-            match k.code {
-                KeyCode::Enter => {
-                    let line = st.input.take().unwrap_or_default();
-                    if let Err(e) = st.submit(&line) {
-                        st.error = Some(e);
-                    }
-                }
-                KeyCode::Esc => st.input = None,
-                KeyCode::Backspace => {
-                    input.pop();
-                }
-                KeyCode::Char('c') if k.modifiers.contains(KeyModifiers::CONTROL) => {
-                    st.input = None
-                }
-                KeyCode::Char('u') if k.modifiers.contains(KeyModifiers::CONTROL) => input.clear(),
-                KeyCode::Char(c)
-                    if !k.modifiers.contains(KeyModifiers::CONTROL) && input.len() < 4096 =>
-                {
-                    input.push(c);
-                }
-                _ => {}
-            }
-            return;
-        }
-        st.error = None;
-        let Some(a) = self.keymap.lookup(Ctx::Sim, key) else {
-            return;
-        };
-        let Screen::Sim(st) = &mut self.screen else {
-            return;
-        };
-        let result = match a {
-            Action::StepForward => {
-                st.playing = false;
-                st.step(1);
-                Ok(())
-            }
-            Action::StepBack => {
-                st.playing = false;
-                st.step(-1);
-                Ok(())
-            }
-            Action::Play => {
-                st.toggle_play();
-                Ok(())
-            }
-            Action::Faster => {
-                st.speed = (st.speed + 1).min(super::sim::SPEEDS.len() - 1);
-                Ok(())
-            }
-            Action::Slower => {
-                st.speed = st.speed.saturating_sub(1);
-                Ok(())
-            }
-            Action::Top => {
-                st.playing = false;
-                st.seek(0);
-                Ok(())
-            }
-            Action::Bottom => {
-                st.playing = false;
-                let n = st.steps.len();
-                st.seek(n);
-                Ok(())
-            }
-            Action::NextMark => {
-                st.playing = false;
-                st.jump_mark(true);
-                Ok(())
-            }
-            Action::PrevMark => {
-                st.playing = false;
-                st.jump_mark(false);
-                Ok(())
-            }
-            Action::Reset => st.reset(),
-            Action::NextPreset => st.switch_preset(1),
-            Action::PrevPreset => st.switch_preset(-1),
-            Action::Reseed => {
-                let seed = st.seed.wrapping_add(1);
-                st.reseed(seed)
-            }
-            Action::Command => {
-                st.playing = false;
-                st.input = Some(String::new());
-                Ok(())
-            }
-            Action::Pane => {
-                st.pane = match st.pane {
-                    Pane::Visual => Pane::Source,
-                    Pane::Source => Pane::Log,
-                    Pane::Log => Pane::Visual,
-                };
-                Ok(())
-            }
-            Action::Up | Action::Down => {
-                let rows = super::sim::view::layout(size.0, size.1, st.pane)
-                    .map_or(10, |l| l.log.height.saturating_sub(2) as usize);
-                let start = super::sim::view::log_start(st, rows);
-                let d: isize = if a == Action::Up { -1 } else { 1 };
-                st.log_offset = Some(
-                    start
-                        .saturating_add_signed(d)
-                        .min(st.steps.len().saturating_sub(1)),
-                );
-                Ok(())
-            }
-            Action::Close => {
+        match st.key(&k, &self.keymap, self.size) {
+            SimEffect::None => {}
+            SimEffect::Close => {
                 // Back where the simulation was opened from (the notes or a quiz).
                 self.screen = self.sim_return.take().map_or(Screen::Browse, |b| *b);
                 self.sync();
-                Ok(())
             }
-            Action::Quit => {
-                self.quit = true;
-                Ok(())
-            }
-            _ => Ok(()),
-        };
-        if let (Err(e), Screen::Sim(st)) = (result, &mut self.screen) {
-            st.error = Some(e);
+            SimEffect::Quit => self.quit = true,
         }
     }
 
     fn sim_mouse(&mut self, m: MouseEvent) {
-        let size = self.size;
-        let Screen::Sim(st) = &mut self.screen else {
-            return;
-        };
-        let Some(l) = super::sim::view::layout(size.0, size.1, st.pane) else {
-            return;
-        };
-        let inside = |r: Rect| {
-            m.column >= r.x && m.column < r.x + r.width && m.row >= r.y && m.row < r.y + r.height
-        };
-        match m.kind {
-            MouseEventKind::Down(MouseButton::Left) if inside(l.timeline) => {
-                if let Some(k) = super::sim::view::step_at(st, l.timeline, m.column) {
-                    st.playing = false;
-                    st.seek(k);
-                }
-            }
-            MouseEventKind::ScrollUp | MouseEventKind::ScrollDown if inside(l.log) => {
-                let rows = l.log.height.saturating_sub(2) as usize;
-                let start = super::sim::view::log_start(st, rows);
-                let d: isize = if m.kind == MouseEventKind::ScrollUp {
-                    -3
-                } else {
-                    3
-                };
-                st.log_offset = Some(
-                    start
-                        .saturating_add_signed(d)
-                        .min(st.steps.len().saturating_sub(1)),
-                );
-            }
-            MouseEventKind::ScrollUp => {
-                st.playing = false;
-                st.step(-1);
-            }
-            MouseEventKind::ScrollDown => {
-                st.playing = false;
-                st.step(1);
-            }
-            _ => {}
+        if let Screen::Sim(st) = &mut self.screen {
+            st.mouse(&m, self.size);
         }
     }
 

@@ -124,8 +124,10 @@ pub fn build_app_deferred(lib: std::sync::Arc<Library>, store: Store, opts: Opti
     if let Some((name, preset, seed)) = open_sim {
         app.open_sim(&name, preset.as_deref());
         if let app::Screen::Sim(st) = &mut app.screen {
-            if st.seed != seed {
-                let _ = st.reseed(seed);
+            if st.player.seed != seed {
+                if let Err(e) = st.player.reseed(seed) {
+                    st.error = Some(e.0);
+                }
             }
         }
     }
@@ -284,7 +286,7 @@ pub fn run(
             let _ = work_tx.send(Work::Ready(index.clone()));
             let _ = index_tx.send(Msg::Indexed(index));
         }
-        let previews = sim::previews(&lib);
+        let previews = crate::sim::player::previews(&lib);
         let _ = index_tx.send(Msg::Previews(std::sync::Arc::new(previews)));
     });
     let input_tx = tx.clone();

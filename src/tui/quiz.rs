@@ -7,6 +7,7 @@
 //! grade is written to the store, in its own transaction, before the next card
 //! is drawn.
 
+use crate::render::Role;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -742,7 +743,7 @@ pub fn draw(q: &QuizScreen, lang: Lang, theme: &Theme, saving: bool, f: &mut Fra
     if !saving {
         let mark = format!(" {} ", tr(lang, "app.not_saving"));
         room = room.saturating_sub(crate::render::width(&mark) + 1);
-        spans.push(Span::styled(mark, theme.get("error")));
+        spans.push(Span::styled(mark, theme.style(Role::Error)));
         spans.push(Span::raw(" "));
     }
     spans.push(Span::styled(
@@ -763,7 +764,7 @@ fn pad(r: Rect) -> Rect {
 
 /// Right answers in the theme's `sim` style (green), wrong ones in `error`.
 fn theme_style(theme: &Theme, good: bool) -> Style {
-    theme.get(if good { "sim" } else { "error" })
+    theme.style(if good { Role::Sim } else { Role::Error })
 }
 
 impl std::fmt::Debug for QuizScreen {
@@ -842,18 +843,17 @@ impl App {
                         }
                     }
                     Effect::OpenSim(sc) => {
-                        match super::sim::SimState::scenario(
-                            &sc.sim,
-                            sc.config.clone(),
-                            sc.seed,
-                            sc.commands.clone(),
-                        ) {
-                            Ok(st) => {
+                        let scenario = crate::sim::player::Scenario {
+                            config: sc.config.clone(),
+                            commands: sc.commands.clone(),
+                        };
+                        match crate::sim::Player::scenario(&sc.sim, sc.seed, scenario) {
+                            Ok(p) => {
                                 self.sim_return = Some(Box::new(Screen::Quiz(q)));
-                                self.screen = Screen::Sim(Box::new(st));
+                                self.screen = Screen::Sim(Box::new(super::sim::SimScreen::new(p)));
                             }
                             Err(e) => {
-                                q.message = Some(trf(self.lang, "app.sim_error", &[("e", &e)]));
+                                q.message = Some(trf(self.lang, "app.sim_error", &[("e", &e.0)]));
                                 self.sim_request = Some(sc);
                                 self.screen = Screen::Quiz(q);
                             }

@@ -1,5 +1,6 @@
 //! The stats screen: per-topic progress, reviews per day, retention, streak.
 
+use crate::render::Role;
 use chrono::{DateTime, Utc};
 use ratatui::layout::{Constraint, Direction, Layout};
 use ratatui::style::{Modifier, Style};
@@ -129,7 +130,7 @@ pub fn draw(s: &StatsScreen, lang: Lang, theme: &Theme, f: &mut Frame) {
         .data(BarGroup::default().bars(&bars))
         .bar_width(2)
         .bar_gap(1)
-        .bar_style(theme.get("sim"));
+        .bar_style(theme.style(Role::Sim));
     f.render_widget(chart, charts[0]);
     let retention: Vec<Option<u64>> = s
         .stats
@@ -148,7 +149,7 @@ pub fn draw(s: &StatsScreen, lang: Lang, theme: &Theme, f: &mut Frame) {
             None => ratatui::widgets::SparklineBar::from(None::<u64>),
         }))
         .max(100)
-        .style(theme.get("sim"));
+        .style(theme.style(Role::Sim));
     f.render_widget(spark, charts[1]);
     let summary = trf(
         lang,

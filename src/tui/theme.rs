@@ -106,51 +106,57 @@ impl Theme {
         Ok(Theme { styles, mono })
     }
 
-    /// A named UI style (`selected`, `status`, …).
-    pub fn get(&self, name: &str) -> Style {
-        self.styles.get(name).copied().unwrap_or_default()
+    /// The style of a role.
+    pub fn style(&self, role: Role) -> Style {
+        let st = self.entry(role.key());
+        if role == Role::Pointer {
+            st.remove_modifier(Modifier::REVERSED)
+        } else {
+            st
+        }
     }
 
-    /// The style of rendered note text.
+    /// A theme file's entry by its key; a missing entry is the default style.
+    fn entry(&self, key: &str) -> Style {
+        self.styles.get(key).copied().unwrap_or_default()
+    }
+
+    /// The style of rendered text: its role plus inline emphasis.
     pub fn look(&self, look: Look) -> Style {
-        let base = match look.role {
-            Role::Body => "body",
-            Role::Heading(1) => "heading1",
-            Role::Heading(2) => "heading2",
-            Role::Heading(3) => "heading3",
-            Role::Heading(4) => "heading4",
-            Role::Heading(5) => "heading5",
-            Role::Heading(_) => "heading6",
-            Role::Code => "code",
-            Role::CodeFrame => "code_frame",
-            Role::QuoteBar => "quote_bar",
-            Role::Marker => "marker",
-            Role::Border => "border",
-            Role::TableHeader => "table_header",
-            Role::Html => "html",
-            Role::Sim => "sim",
-            Role::Dim => "dim",
-        };
-        let mut st = self.get(base);
+        let mut st = self.style(look.role);
         let s = look.style;
         if s.code {
-            st = st.patch(self.get("inline_code"));
+            st = st.patch(self.entry("inline_code"));
         }
         if s.link {
-            st = st.patch(self.get("link"));
+            st = st.patch(self.entry("link"));
         }
         if s.bold {
-            st = st.patch(self.get("bold"));
+            st = st.patch(self.entry("bold"));
         }
         if s.italic {
-            st = st.patch(self.get("italic"));
+            st = st.patch(self.entry("italic"));
         }
         if s.strike {
-            st = st.patch(self.get("strike"));
+            st = st.patch(self.entry("strike"));
         }
         st
     }
+
+    /// A line laid out by the core, in this theme's colours.
+    pub fn line(&self, l: &crate::render::Line) -> ratatui::text::Line<'static> {
+        ratatui::text::Line::from(
+            l.spans
+                .iter()
+                .map(|s| ratatui::text::Span::styled(s.text.clone(), self.look(s.look)))
+                .collect::<Vec<_>>(),
+        )
+    }
 }
+
+/// The keys a theme file may hold besides the roles': inline emphasis.
+#[cfg(test)]
+const INLINE_KEYS: &[&str] = &["bold", "italic", "strike", "inline_code"];
 
 #[cfg(test)]
 mod tests {
@@ -160,14 +166,38 @@ mod tests {
     fn built_in_themes_parse_and_no_color_strips() {
         for (name, text) in THEMES {
             let t = Theme::parse(text, false).unwrap_or_else(|e| panic!("{name}: {e}"));
-            assert!(t.get("selected").bg.is_some(), "{name}");
+            assert!(t.style(Role::Selected).bg.is_some(), "{name}");
             let m = Theme::parse(text, true).unwrap();
-            let sel = m.get("selected");
+            let sel = m.style(Role::Selected);
             assert!(sel.fg.is_none() && sel.bg.is_none());
             assert!(sel.add_modifier.contains(Modifier::REVERSED));
-            assert!(m.get("heading1").add_modifier.contains(Modifier::BOLD));
+            assert!(m
+                .style(Role::Heading(1))
+                .add_modifier
+                .contains(Modifier::BOLD));
         }
         assert_eq!(parse_color("#ff0080"), Some(Color::Rgb(255, 0, 128)));
+    }
+
+    #[test]
+    fn every_role_has_an_entry_in_every_built_in_theme_and_nothing_else_is_there() {
+        for (name, text) in THEMES {
+            let raw: BTreeMap<String, Entry> = frontmatter::parse(text).unwrap();
+            for r in Role::ALL {
+                assert!(raw.contains_key(r.key()), "{name} has no {}", r.key());
+            }
+            for key in raw.keys() {
+                assert!(
+                    Role::ALL.iter().any(|r| r.key() == key) || INLINE_KEYS.contains(&key.as_str()),
+                    "{name}: {key} is no role"
+                );
+            }
+        }
+        let t = Theme::named("dark", false);
+        assert!(!t
+            .style(Role::Pointer)
+            .add_modifier
+            .contains(Modifier::REVERSED));
         assert_eq!(parse_color("lightcyan"), Some(Color::LightCyan));
     }
 }

@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use ratatui::Frame;
 
 use crate::i18n::{tr, trf};
-use crate::render::{self, truncate, width};
+use crate::render::{self, truncate, width, Role};
 use crate::search::Kind;
 
 use super::app::{App, Focus, Mode, Screen, MIN_H, MIN_W};
@@ -84,11 +84,13 @@ fn browse(app: &App, f: &mut Frame) {
 }
 
 fn pane(app: &App, title: String, focused: bool) -> Block<'static> {
-    let st = app.theme.get(if focused { "pane_focus" } else { "pane" });
+    let st = app
+        .theme
+        .style(if focused { Role::PaneFocus } else { Role::Pane });
     Block::default()
         .borders(Borders::ALL)
         .border_style(st)
-        .title(Span::styled(title, app.theme.get("title")))
+        .title(Span::styled(title, app.theme.style(Role::Title)))
 }
 
 fn draw_tree(app: &App, f: &mut Frame, r: Rect) {
@@ -129,15 +131,15 @@ fn draw_tree(app: &App, f: &mut Frame, r: Rect) {
         );
         let pad = w.saturating_sub(width(&text));
         let mut style = if topic.depth == 0 {
-            app.theme.get("title")
+            app.theme.style(Role::Title)
         } else {
             Style::default()
         };
         if row == app.tree_sel {
-            style = app.theme.get(if focused {
-                "selected"
+            style = app.theme.style(if focused {
+                Role::Selected
             } else {
-                "selected_unfocused"
+                Role::SelectedUnfocused
             });
         } else if Some(t) == app.current {
             style = style.add_modifier(Modifier::BOLD);
@@ -174,7 +176,7 @@ fn styled_line(app: &App, idx: usize, line: &render::Line) -> Line<'static> {
     for s in &line.spans {
         let base = app.theme.look(s.look);
         let base = if flash {
-            base.patch(app.theme.get("flash"))
+            base.patch(app.theme.style(Role::Flash))
         } else {
             base
         };
@@ -186,8 +188,8 @@ fn styled_line(app: &App, idx: usize, line: &render::Line) -> Line<'static> {
         let mut cur_style = None;
         for c in s.text.chars() {
             let st = match hl.iter().find(|(a, b, _)| pos >= *a && pos < *b) {
-                Some((_, _, true)) => app.theme.get("match_current"),
-                Some(_) => app.theme.get("match"),
+                Some((_, _, true)) => app.theme.style(Role::Current),
+                Some(_) => app.theme.style(Role::Found),
                 None => base,
             };
             if cur_style != Some(st) && !buf.is_empty() {
@@ -245,14 +247,14 @@ fn draw_content(app: &App, f: &mut Frame, r: Rect) {
         let pos = app.scroll * (rows - 1) / total.saturating_sub(rows).max(1);
         let y = inner.y + pos.min(rows - 1) as u16;
         f.render_widget(
-            Paragraph::new("┃").style(app.theme.get("pane_focus")),
+            Paragraph::new("┃").style(app.theme.style(Role::PaneFocus)),
             Rect::new(r.x + r.width - 1, y, 1, 1),
         );
     }
 }
 
 fn draw_status(app: &App, f: &mut Frame, r: Rect) {
-    let st = app.theme.get("status");
+    let st = app.theme.style(Role::Status);
     let left = match &app.mode {
         Mode::TopicSearch(q) => format!(" {}{}▏", tr(app.lang, "search.prompt"), q),
         _ => match &app.message {
@@ -291,7 +293,7 @@ fn draw_status(app: &App, f: &mut Frame, r: Rect) {
     let right = truncate(&right, w / 2);
     let left = truncate(&left, w.saturating_sub(width(&right) + 1));
     let gap = w.saturating_sub(width(&left) + width(&right));
-    let key_st = app.theme.get("status_key");
+    let key_st = app.theme.style(Role::StatusKey);
     let line = Line::from(vec![
         Span::styled(left, if app.message.is_some() { key_st } else { st }),
         Span::styled(" ".repeat(gap), st),
@@ -313,13 +315,13 @@ fn list_block(app: &App, f: &mut Frame, title: &str, rect: Rect) -> Rect {
     f.render_widget(Clear, rect);
     let block = Block::default()
         .borders(Borders::ALL)
-        .border_style(app.theme.get("pane_focus"))
+        .border_style(app.theme.style(Role::PaneFocus))
         .title(Span::styled(
             format!(
                 " {} ",
                 truncate(title, rect.width.saturating_sub(4) as usize)
             ),
-            app.theme.get("title"),
+            app.theme.style(Role::Title),
         ));
     let inner = block.inner(rect);
     f.render_widget(block, rect);
@@ -343,7 +345,7 @@ fn list_lines(
                 let pad = (inner.width as usize).saturating_sub(width(&text));
                 Line::from(Span::styled(
                     format!("{text}{}", " ".repeat(pad)),
-                    app.theme.get("selected"),
+                    app.theme.style(Role::Selected),
                 ))
             } else {
                 l
@@ -361,7 +363,7 @@ fn draw_finder(app: &App, f: &mut Frame, area: Rect) {
     }
     let input = format!("› {}▏", fd.query);
     f.render_widget(
-        Paragraph::new(truncate(&input, inner.width as usize)).style(app.theme.get("title")),
+        Paragraph::new(truncate(&input, inner.width as usize)).style(app.theme.style(Role::Title)),
         Rect::new(inner.x, inner.y, inner.width, 1),
     );
     let list_area = Rect::new(inner.x, inner.y + 1, inner.width, inner.height - 1);
@@ -374,7 +376,7 @@ fn draw_finder(app: &App, f: &mut Frame, area: Rect) {
             "finder.none"
         };
         f.render_widget(
-            Paragraph::new(tr(app.lang, msg)).style(app.theme.get("dim")),
+            Paragraph::new(tr(app.lang, msg)).style(app.theme.style(Role::Dim)),
             list_area,
         );
         return;
@@ -412,7 +414,7 @@ fn draw_finder(app: &App, f: &mut Frame, area: Rect) {
                 let m = h.positions.contains(&i);
                 if m != in_match && !buf.is_empty() {
                     let st = if in_match {
-                        app.theme.get("finder_match")
+                        app.theme.style(Role::FinderMatch)
                     } else {
                         Style::default()
                     };
@@ -424,7 +426,7 @@ fn draw_finder(app: &App, f: &mut Frame, area: Rect) {
             }
             if !buf.is_empty() {
                 let st = if in_match {
-                    app.theme.get("finder_match")
+                    app.theme.style(Role::FinderMatch)
                 } else {
                     Style::default()
                 };
@@ -432,7 +434,7 @@ fn draw_finder(app: &App, f: &mut Frame, area: Rect) {
             }
             let gap = w.saturating_sub(width(prefix) + used + width(&ctx));
             spans.push(Span::raw(" ".repeat(gap)));
-            spans.push(Span::styled(ctx, app.theme.get("dim")));
+            spans.push(Span::styled(ctx, app.theme.style(Role::Dim)));
             Line::from(spans)
         })
         .collect();
@@ -451,7 +453,7 @@ fn draw_help(app: &App, f: &mut Frame, area: Rect) {
             last_ctx = Some(b.ctx);
             rows.push(Line::from(Span::styled(
                 format!("── {} ──", tr(app.lang, b.ctx.label_key())),
-                app.theme.get("heading3"),
+                app.theme.style(Role::Heading(3)),
             )));
         }
         let keys: Vec<String> = b.keys.iter().map(|k| k.label()).collect();
@@ -460,7 +462,9 @@ fn draw_help(app: &App, f: &mut Frame, area: Rect) {
         rows.push(Line::from(vec![
             Span::styled(
                 format!("  {keys}{}", " ".repeat(pad)),
-                app.theme.get("status_key").bg(ratatui::style::Color::Reset),
+                app.theme
+                    .style(Role::StatusKey)
+                    .bg(ratatui::style::Color::Reset),
             ),
             Span::raw(tr(app.lang, &b.action.desc_key()).to_string()),
         ]));
@@ -505,7 +509,7 @@ fn draw_bookmarks(app: &App, f: &mut Frame, area: Rect) {
     let marks = app.bookmark_topics();
     if marks.is_empty() {
         f.render_widget(
-            Paragraph::new(tr(app.lang, "bookmarks.empty")).style(app.theme.get("dim")),
+            Paragraph::new(tr(app.lang, "bookmarks.empty")).style(app.theme.style(Role::Dim)),
             inner,
         );
         return;
@@ -518,7 +522,7 @@ fn draw_bookmarks(app: &App, f: &mut Frame, area: Rect) {
             let st = if t.is_some() {
                 Style::default()
             } else {
-                app.theme.get("dim")
+                app.theme.style(Role::Dim)
             };
             Line::from(Span::styled(truncate(&text, inner.width as usize), st))
         })
@@ -535,7 +539,7 @@ fn draw_diagnostics(app: &App, f: &mut Frame, area: Rect) {
     let inner = list_block(app, f, tr(app.lang, "diagnostics.title"), rect);
     if app.lib.diagnostics.is_empty() {
         f.render_widget(
-            Paragraph::new(tr(app.lang, "diagnostics.none")).style(app.theme.get("dim")),
+            Paragraph::new(tr(app.lang, "diagnostics.none")).style(app.theme.style(Role::Dim)),
             inner,
         );
         return;
@@ -545,9 +549,9 @@ fn draw_diagnostics(app: &App, f: &mut Frame, area: Rect) {
         .diagnostics
         .iter()
         .map(|d| {
-            let st = app.theme.get(match d.severity {
-                crate::content::Severity::Error => "error",
-                crate::content::Severity::Warning => "warning",
+            let st = app.theme.style(match d.severity {
+                crate::content::Severity::Error => Role::Error,
+                crate::content::Severity::Warning => Role::Warn,
             });
             Line::from(Span::styled(
                 truncate(&d.to_string(), inner.width as usize),

@@ -55,6 +55,7 @@ pub mod events;
 pub mod handler;
 pub mod middleware;
 pub mod orm;
+pub mod picture;
 pub mod session;
 pub mod template;
 pub mod urls;
@@ -62,10 +63,34 @@ pub mod view;
 
 pub use events::DjangoEvent;
 pub use handler::{Handler, Project};
+pub use picture::{LifecyclePicture, OrmPicture};
 pub use session::{LifecycleSession, OrmSession};
 pub use view::{LifecycleView, OrmView};
 
 use crate::sim::{CmdError, Preset, Session};
+
+/// The `django` simulation (the request lifecycle), as the registry lists it.
+pub const INFO: crate::sim::SimInfo = crate::sim::SimInfo {
+    name: "django",
+    aliases: &["lifecycle"],
+    about:
+        "Django 5.1 request lifecycle: WSGI, the middleware onion, URL resolution, views, templates",
+    about_zh: "Django 5.1 请求的生命周期：WSGI、中间件洋葱、URL 解析、视图与模板",
+    factory,
+    presets: PRESETS,
+    picture: || Box::<LifecyclePicture>::default(),
+};
+
+/// The `django-orm` simulation, as the registry lists it.
+pub const ORM_INFO: crate::sim::SimInfo = crate::sim::SimInfo {
+    name: "django-orm",
+    aliases: &["orm"],
+    about: "Django QuerySets on SQLite: laziness, the result cache, N+1, select_related, prefetch_related",
+    about_zh: "SQLite 上的 Django QuerySet：惰性求值、结果缓存、N+1、select_related 与 prefetch_related",
+    factory: orm_factory,
+    presets: ORM_PRESETS,
+    picture: || Box::<OrmPicture>::default(),
+};
 
 /// The body of the CSRF failure response. Django renders a longer page here;
 /// this simulation keeps a short one (the status and hook order are what it

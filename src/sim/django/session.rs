@@ -267,20 +267,7 @@ pub fn narrate(e: &DjangoEvent) -> (&'static str, String, String, bool) {
 }
 
 fn to_steps(events: Vec<Traced<DjangoEvent>>) -> Vec<Step> {
-    events
-        .into_iter()
-        .map(|t| {
-            let (kind, zh, en, notable) = narrate(&t.event);
-            Step {
-                loc: t.loc,
-                kind: kind.to_string(),
-                zh,
-                en,
-                notable,
-                event: serde_json::to_value(&t.event).unwrap_or(Value::Null),
-            }
-        })
-        .collect()
+    crate::sim::trace::steps(events, narrate)
 }
 
 /// Methods the `django` session accepts.

@@ -85,14 +85,27 @@ macro_rules! ev {
 mod crc32;
 mod hash;
 mod least_conn;
+mod picture;
 mod random;
 mod rr;
 mod session;
 mod view;
 
 pub use crc32::crc32;
+pub use picture::UpstreamPicture;
 pub use session::{factory, UpstreamSession, PRESETS};
 pub use view::{KeyPosition, RequestView, RingPoint, ServerView, UpstreamEvent, UpstreamView};
+
+/// The `nginx-upstream` simulation, as the registry lists it.
+pub const INFO: crate::sim::SimInfo = crate::sim::SimInfo {
+    name: "nginx-upstream",
+    aliases: &["lb"],
+    about: "nginx upstream peer selection: smooth weighted round robin, failures, backup, ip_hash, hash, consistent hash, least_conn, random (and fair, not part of nginx)",
+    about_zh: "nginx upstream 选择后端：平滑加权轮询、失败与 backup、ip_hash、hash、一致性哈希、least_conn、random（以及不属于 nginx 的 fair）",
+    factory,
+    presets: PRESETS,
+    picture: || Box::<UpstreamPicture>::default(),
+};
 
 use crate::sim::trace::{NoTrace, Observer, Rng};
 use serde::{Deserialize, Serialize};

@@ -11,7 +11,7 @@ use super::{
     UpstreamEvent, UpstreamView,
 };
 use crate::sim::trace::Recorder;
-use crate::sim::{CmdError, Outcome, Preset, Session, Step};
+use crate::sim::{CmdError, Outcome, Preset, Session};
 use serde_json::{json, Value};
 use std::net::IpAddr;
 
@@ -321,23 +321,7 @@ impl Session for UpstreamSession {
         self.check(&cmd)?;
         let reply = self.exec(cmd)?;
         let method = self.up.method();
-        let steps = self
-            .up
-            .obs
-            .take()
-            .into_iter()
-            .map(|t| {
-                let (kind, zh, en, notable) = narrate(&t.event, method);
-                Step {
-                    loc: t.loc,
-                    kind: kind.to_string(),
-                    zh,
-                    en,
-                    notable,
-                    event: serde_json::to_value(&t.event).unwrap_or(Value::Null),
-                }
-            })
-            .collect();
+        let steps = crate::sim::trace::steps(self.up.obs.take(), |e| narrate(e, method));
         Ok(Outcome {
             reply,
             state: self.state(),

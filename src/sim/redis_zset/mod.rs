@@ -70,6 +70,7 @@
 //! queued by `levels`.
 
 pub mod num;
+pub mod picture;
 pub mod session;
 pub mod skiplist;
 
@@ -81,8 +82,20 @@ use crate::emit;
 use crate::sim::trace::{NoTrace, Observer};
 
 pub use num::format_score;
+pub use picture::ZsetPicture;
 pub use session::{factory, ZsetSession, PRESETS};
 pub use skiplist::{DescentOp, NodeId, PathLevel, ScoreRange, SearchPath, SkipList};
+
+/// The `redis-zset` simulation, as the registry lists it.
+pub const INFO: crate::sim::SimInfo = crate::sim::SimInfo {
+    name: "redis-zset",
+    aliases: &["skiplist"],
+    about: "Redis 7.0 sorted set: skiplist with spans and ranks plus a dict (ZADD, ZRANGE, ZRANGEBYSCORE, search)",
+    about_zh: "Redis 7.0 有序集合：带跨度与排名的跳跃表加字典（ZADD、ZRANGE、ZRANGEBYSCORE、查找路径）",
+    factory,
+    presets: PRESETS,
+    picture: || Box::<ZsetPicture>::default(),
+};
 
 /// A printable, unambiguous name for a member or key.
 ///

@@ -43,8 +43,8 @@ use super::{
     ZsetView,
 };
 use crate::here;
-use crate::sim::trace::{Recorder, Rng, Traced};
-use crate::sim::{CmdError, Outcome, Preset, Session, Step};
+use crate::sim::trace::{self, Narration, Recorder, Rng, Traced};
+use crate::sim::{CmdError, Outcome, Preset, Session};
 
 /// Most members one key may hold in the simulation.
 pub const MAX_MEMBERS: u64 = 100_000;
@@ -90,94 +90,6 @@ impl Reply {
     }
     fn score(x: f64) -> Reply {
         Reply::Bulk(format_score(x).into_bytes())
-    }
-}
-
-/// Split a line into arguments as `redis-cli` does (`sdssplitargs`).
-pub fn split_args(line: &str) -> Result<Vec<Vec<u8>>, CmdError> {
-    let bad = || {
-        CmdError(
-            "Invalid argument(s): unbalanced quotes (a closing quote must be followed by a space)"
-                .into(),
-        )
-    };
-    let p = line.as_bytes();
-    let at = |i: usize| p.get(i).copied().unwrap_or(0);
-    let mut i = 0;
-    let mut out = Vec::new();
-    loop {
-        while i < p.len() && (p[i] == b' ' || (0x09..=0x0d).contains(&p[i])) {
-            i += 1;
-        }
-        if i >= p.len() {
-            return Ok(out);
-        }
-        let mut cur = Vec::new();
-        let (mut inq, mut insq) = (false, false);
-        loop {
-            let c = at(i);
-            if inq {
-                if c == b'\\'
-                    && at(i + 1) == b'x'
-                    && at(i + 2).is_ascii_hexdigit()
-                    && at(i + 3).is_ascii_hexdigit()
-                {
-                    let hx = |b: u8| (b as char).to_digit(16).unwrap_or(0) as u8;
-                    cur.push(hx(at(i + 2)) * 16 + hx(at(i + 3)));
-                    i += 3;
-                } else if c == b'\\' && at(i + 1) != 0 {
-                    i += 1;
-                    cur.push(match at(i) {
-                        b'n' => b'\n',
-                        b'r' => b'\r',
-                        b't' => b'\t',
-                        b'b' => 0x08,
-                        b'a' => 0x07,
-                        other => other,
-                    });
-                } else if c == b'"' {
-                    let n = at(i + 1);
-                    if n != 0 && !(n == b' ' || (0x09..=0x0d).contains(&n)) {
-                        return Err(bad());
-                    }
-                    i += 1;
-                    break;
-                } else if c == 0 && i >= p.len() {
-                    return Err(bad());
-                } else {
-                    cur.push(c);
-                }
-            } else if insq {
-                if c == b'\\' && at(i + 1) == b'\'' {
-                    i += 1;
-                    cur.push(b'\'');
-                } else if c == b'\'' {
-                    let n = at(i + 1);
-                    if n != 0 && !(n == b' ' || (0x09..=0x0d).contains(&n)) {
-                        return Err(bad());
-                    }
-                    i += 1;
-                    break;
-                } else if c == 0 && i >= p.len() {
-                    return Err(bad());
-                } else {
-                    cur.push(c);
-                }
-            } else {
-                match c {
-                    b' ' | b'\n' | b'\r' | b'\t' => {
-                        i += 1;
-                        break;
-                    }
-                    0 if i >= p.len() => break,
-                    b'"' => inq = true,
-                    b'\'' => insq = true,
-                    _ => cur.push(c),
-                }
-            }
-            i += 1;
-        }
-        out.push(cur);
     }
 }
 
@@ -757,7 +669,7 @@ fn parse_range(min: &[u8], max: &[u8]) -> Option<ScoreRange> {
 impl Session for ZsetSession {
     fn run(&mut self, line: &str) -> Result<Outcome, CmdError> {
         crate::sim::check_line(line)?;
-        let args = split_args(line)?;
+        let args = crate::sim::redis_cli::split_args(line)?;
         if args.is_empty() {
             return Err(CmdError("empty command".into()));
         }
@@ -765,7 +677,7 @@ impl Session for ZsetSession {
         let reply = self.execute(&args);
         let events = std::mem::take(&mut self.events);
         let reply = reply?;
-        let steps = events.iter().map(step_of).collect();
+        let steps = trace::steps(events, narrate);
         debug_assert_eq!(self.check_invariants(), Ok(()));
         Ok(Outcome {
             reply,
@@ -813,11 +725,11 @@ fn opt(n: &Option<String>) -> String {
     n.clone().unwrap_or_else(|| "HDR".into())
 }
 
-/// Turn an event into a narrated [`Step`].
-pub fn step_of(t: &Traced<KeyedEvent>) -> Step {
+/// Turn an event into a narrated [`Step`](crate::sim::Step).
+pub fn narrate(ev: &KeyedEvent) -> Narration {
     use ZsetEvent as E;
-    let k = &t.event.key;
-    let (kind, zh, en, notable) = match &t.event.event {
+    let k = &ev.key;
+    let n: (&'static str, String, String, bool) = match &ev.event {
         E::KeyCreated { encoding } => (
             "key.created",
             format!("键 {k} 不存在，新建一个空的有序集合（Redis 会用 {} 编码）。", encoding.name()),
@@ -971,14 +883,7 @@ pub fn step_of(t: &Traced<KeyedEvent>) -> Step {
             false,
         ),
     };
-    Step {
-        loc: t.loc,
-        kind: kind.into(),
-        zh,
-        en,
-        notable,
-        event: serde_json::to_value(&t.event).unwrap_or(Value::Null),
-    }
+    n.into()
 }
 
 /// The scenarios offered in the notes and the simulation screen.

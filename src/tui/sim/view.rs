@@ -9,10 +9,10 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
 use crate::i18n::{tr, Lang};
-use crate::render::{self, truncate, width};
+use crate::render::{self, truncate, width, Role};
 
 use super::super::theme::Theme;
-use super::{Pane, SimState, SPEEDS};
+use super::{Pane, SimScreen, SPEEDS};
 
 /// Where each part of the screen goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -80,12 +80,12 @@ pub fn layout(w: u16, h: u16, pane: Pane) -> Option<SimLayout> {
 fn pane_block(theme: &Theme, title: String, focused: bool) -> Block<'static> {
     Block::default()
         .borders(Borders::ALL)
-        .border_style(theme.get(if focused { "pane_focus" } else { "pane" }))
-        .title(Span::styled(title, theme.get("title")))
+        .border_style(theme.style(if focused { Role::PaneFocus } else { Role::Pane }))
+        .title(Span::styled(title, theme.style(Role::Title)))
 }
 
 /// Draw the simulation screen.
-pub fn draw(st: &SimState, theme: &Theme, lang: Lang, f: &mut Frame) {
+pub fn draw(st: &SimScreen, theme: &Theme, lang: Lang, f: &mut Frame) {
     let area = f.area();
     let Some(l) = layout(area.width, area.height, st.pane) else {
         let msg = lang.pick(
@@ -115,10 +115,14 @@ pub fn draw(st: &SimState, theme: &Theme, lang: Lang, f: &mut Frame) {
         let block = pane_block(theme, title, st.pane == Pane::Visual);
         let inner = block.inner(l.visual);
         f.render_widget(block, l.visual);
-        let mut lines = st
-            .visual
-            .lines(theme, lang, inner.width as usize, inner.height as usize);
-        if st.pos == 0 {
+        let mut lines: Vec<Line> = st
+            .player
+            .picture()
+            .lines(lang, inner.width as usize, inner.height as usize)
+            .iter()
+            .map(|l| theme.line(l))
+            .collect();
+        if st.player.pos == 0 {
             lines.insert(
                 0,
                 Line::from(Span::styled(
@@ -127,7 +131,7 @@ pub fn draw(st: &SimState, theme: &Theme, lang: Lang, f: &mut Frame) {
                         "(step 0: press → or l to step, Space to play)",
                     )
                     .to_string(),
-                    theme.get("dim"),
+                    theme.style(Role::Dim),
                 )),
             );
         }
@@ -144,26 +148,26 @@ pub fn draw(st: &SimState, theme: &Theme, lang: Lang, f: &mut Frame) {
     draw_status(st, theme, lang, f, l.status);
 }
 
-fn draw_title(st: &SimState, theme: &Theme, lang: Lang, f: &mut Frame, r: Rect) {
+fn draw_title(st: &SimScreen, theme: &Theme, lang: Lang, f: &mut Frame, r: Rect) {
     let left = format!(
         " ▶ {} · {} · seed {} ",
-        st.info.name,
-        st.preset_name(),
-        st.seed
+        st.player.info.name,
+        st.player.preset_name(),
+        st.player.seed
     );
-    let about = st.preset_about(lang);
+    let about = st.player.preset_about(lang);
     let w = r.width as usize;
     let left = truncate(&left, w);
     let about = truncate(about, w.saturating_sub(width(&left)));
     let line = Line::from(vec![
-        Span::styled(left, theme.get("sim")),
-        Span::styled(about, theme.get("dim")),
+        Span::styled(left, theme.style(Role::Sim)),
+        Span::styled(about, theme.style(Role::Dim)),
     ]);
     f.render_widget(Paragraph::new(line), r);
 }
 
-fn draw_source(st: &SimState, theme: &Theme, lang: Lang, f: &mut Frame, r: Rect) {
-    let cur = st.current();
+fn draw_source(st: &SimScreen, theme: &Theme, lang: Lang, f: &mut Frame, r: Rect) {
+    let cur = st.player.current();
     let title = match cur {
         Some(s) => format!(" {}:{} ", s.loc.file, s.loc.line),
         None => format!(" {} ", lang.pick("源码", "Source")),
@@ -181,13 +185,16 @@ fn draw_source(st: &SimState, theme: &Theme, lang: Lang, f: &mut Frame, r: Rect)
                 "每一步都会在这里显示产生它的那行 Rust 代码。",
                 "Each step shows the line of Rust that produced it here.",
             ))
-            .style(theme.get("dim")),
+            .style(theme.style(Role::Dim)),
             inner,
         );
         return;
     };
     let Some(text) = crate::sim::source(step.loc.file) else {
-        f.render_widget(Paragraph::new(step.loc.file).style(theme.get("dim")), inner);
+        f.render_widget(
+            Paragraph::new(step.loc.file).style(theme.style(Role::Dim)),
+            inner,
+        );
         return;
     };
     let lines: Vec<&str> = text.lines().collect();
@@ -208,13 +215,16 @@ fn draw_source(st: &SimState, theme: &Theme, lang: Lang, f: &mut Frame, r: Rect)
             if i == target {
                 let pad = w.saturating_sub(width(&num) + width(&code));
                 Line::from(vec![
-                    Span::styled(num, theme.get("match_current")),
-                    Span::styled(format!("{code}{}", " ".repeat(pad)), theme.get("match")),
+                    Span::styled(num, theme.style(Role::Current)),
+                    Span::styled(
+                        format!("{code}{}", " ".repeat(pad)),
+                        theme.style(Role::Found),
+                    ),
                 ])
             } else {
                 Line::from(vec![
-                    Span::styled(num, theme.get("dim")),
-                    Span::styled(code, theme.get("code")),
+                    Span::styled(num, theme.style(Role::Dim)),
+                    Span::styled(code, theme.style(Role::Code)),
                 ])
             }
         })
@@ -223,17 +233,18 @@ fn draw_source(st: &SimState, theme: &Theme, lang: Lang, f: &mut Frame, r: Rect)
 }
 
 /// The first log row shown for a log pane of `rows` rows.
-pub fn log_start(st: &SimState, rows: usize) -> usize {
+pub fn log_start(st: &SimScreen, rows: usize) -> usize {
     match st.log_offset {
-        Some(o) => o.min(st.steps.len().saturating_sub(1)),
+        Some(o) => o.min(st.player.steps.len().saturating_sub(1)),
         None => st
+            .player
             .pos
             .saturating_sub(rows.saturating_sub(rows / 3))
-            .min(st.steps.len().saturating_sub(rows.max(1))),
+            .min(st.player.steps.len().saturating_sub(rows.max(1))),
     }
 }
 
-fn draw_log(st: &SimState, theme: &Theme, lang: Lang, f: &mut Frame, r: Rect) {
+fn draw_log(st: &SimScreen, theme: &Theme, lang: Lang, f: &mut Frame, r: Rect) {
     let title = format!(" {} ", lang.pick("事件记录", "Event log"));
     let block = pane_block(theme, title, st.pane == Pane::Log);
     let inner = block.inner(r);
@@ -242,9 +253,9 @@ fn draw_log(st: &SimState, theme: &Theme, lang: Lang, f: &mut Frame, r: Rect) {
     let start = log_start(st, rows);
     let w = inner.width as usize;
     let mut out = Vec::new();
-    for i in start..st.steps.len().min(start + rows) {
-        let s = &st.steps[i];
-        let first_of_cmd = i == 0 || st.step_cmd[i] != st.step_cmd[i - 1];
+    for i in start..st.player.steps.len().min(start + rows) {
+        let s = &st.player.steps[i];
+        let first_of_cmd = i == 0 || st.player.step_cmd[i] != st.player.step_cmd[i - 1];
         let mark = if s.notable {
             "★"
         } else if first_of_cmd {
@@ -254,12 +265,12 @@ fn draw_log(st: &SimState, theme: &Theme, lang: Lang, f: &mut Frame, r: Rect) {
         };
         let text = format!("{:>4} {mark} {}", i + 1, lang.pick(&s.zh, &s.en));
         let text = truncate(&crate::content::sanitize::cleaned(&text), w);
-        let style = if i + 1 == st.pos {
-            theme.get("selected")
-        } else if i + 1 > st.pos {
-            theme.get("dim")
+        let style = if i + 1 == st.player.pos {
+            theme.style(Role::Selected)
+        } else if i + 1 > st.player.pos {
+            theme.style(Role::Dim)
         } else if s.notable {
-            theme.get("warning")
+            theme.style(Role::Warn)
         } else {
             Style::default()
         };
@@ -268,22 +279,23 @@ fn draw_log(st: &SimState, theme: &Theme, lang: Lang, f: &mut Frame, r: Rect) {
     f.render_widget(Paragraph::new(out), inner);
 }
 
-fn draw_narration(st: &SimState, theme: &Theme, lang: Lang, f: &mut Frame, r: Rect) {
+fn draw_narration(st: &SimScreen, theme: &Theme, lang: Lang, f: &mut Frame, r: Rect) {
     let block = Block::default()
         .borders(Borders::TOP)
-        .border_style(theme.get("pane"));
+        .border_style(theme.style(Role::Pane));
     let inner = block.inner(r);
     f.render_widget(block, r);
-    let text = match st.current() {
+    let text = match st.player.current() {
         Some(s) => {
             let cmd = st
+                .player
                 .commands
-                .get(st.step_cmd[st.pos - 1])
+                .get(st.player.step_cmd[st.player.pos - 1])
                 .cloned()
                 .unwrap_or_default();
             format!("› {}  ·  {}", cmd, lang.pick(&s.zh, &s.en))
         }
-        None => st.preset_about(lang).to_string(),
+        None => st.player.preset_about(lang).to_string(),
     };
     let text = crate::content::sanitize::cleaned(&text);
     let lines = render::wrap(
@@ -298,8 +310,8 @@ fn draw_narration(st: &SimState, theme: &Theme, lang: Lang, f: &mut Frame, r: Re
         .map(|l| {
             Line::from(Span::styled(
                 l.text(),
-                if st.current().is_some_and(|s| s.notable) {
-                    theme.get("warning")
+                if st.player.current().is_some_and(|s| s.notable) {
+                    theme.style(Role::Warn)
                 } else {
                     Style::default()
                 },
@@ -316,28 +328,28 @@ pub fn timeline_bar(r: Rect) -> (u16, u16) {
 }
 
 /// The step a click at column `x` on the timeline means.
-pub fn step_at(st: &SimState, r: Rect, x: u16) -> Option<usize> {
+pub fn step_at(st: &SimScreen, r: Rect, x: u16) -> Option<usize> {
     let (x0, bw) = timeline_bar(r);
     if bw == 0 || x < x0 || x >= x0 + bw {
         return None;
     }
-    let n = st.steps.len();
+    let n = st.player.steps.len();
     Some(((x - x0) as usize * n + (bw as usize - 1)) / (bw as usize).max(1)).map(|k| k.min(n))
 }
 
-fn draw_timeline(st: &SimState, theme: &Theme, f: &mut Frame, r: Rect) {
+fn draw_timeline(st: &SimScreen, theme: &Theme, f: &mut Frame, r: Rect) {
     let (x0, bw) = timeline_bar(r);
-    let n = st.steps.len();
-    let label = format!(" {} / {}", st.pos, n);
+    let n = st.player.steps.len();
+    let label = format!(" {} / {}", st.player.pos, n);
     f.render_widget(
-        Paragraph::new(truncate(&label, (x0 - r.x) as usize)).style(theme.get("title")),
+        Paragraph::new(truncate(&label, (x0 - r.x) as usize)).style(theme.style(Role::Title)),
         Rect::new(r.x, r.y, x0 - r.x, 1),
     );
     if bw == 0 {
         return;
     }
     let cols = bw as usize;
-    let mut cells: Vec<(char, Style)> = vec![('─', theme.get("dim")); cols];
+    let mut cells: Vec<(char, Style)> = vec![('─', theme.style(Role::Dim)); cols];
     let col_of = |k: usize| {
         if n == 0 {
             0
@@ -345,17 +357,17 @@ fn draw_timeline(st: &SimState, theme: &Theme, f: &mut Frame, r: Rect) {
             (k * (cols - 1)) / n.max(1)
         }
     };
-    for (i, s) in st.steps.iter().enumerate() {
+    for (i, s) in st.player.steps.iter().enumerate() {
         if s.notable {
-            cells[col_of(i + 1)] = ('◆', theme.get("warning"));
+            cells[col_of(i + 1)] = ('◆', theme.style(Role::Warn));
         }
     }
-    for c in cells.iter_mut().take(col_of(st.pos)) {
+    for c in cells.iter_mut().take(col_of(st.player.pos)) {
         if c.0 == '─' {
-            *c = ('━', theme.get("sim"));
+            *c = ('━', theme.style(Role::Sim));
         }
     }
-    cells[col_of(st.pos)] = ('▲', theme.get("match_current"));
+    cells[col_of(st.player.pos)] = ('▲', theme.style(Role::Current));
     let spans: Vec<Span> = cells
         .into_iter()
         .map(|(c, s)| Span::styled(c.to_string(), s))
@@ -363,14 +375,14 @@ fn draw_timeline(st: &SimState, theme: &Theme, f: &mut Frame, r: Rect) {
     f.render_widget(Paragraph::new(Line::from(spans)), Rect::new(x0, r.y, bw, 1));
 }
 
-fn draw_status(st: &SimState, theme: &Theme, lang: Lang, f: &mut Frame, r: Rect) {
+fn draw_status(st: &SimScreen, theme: &Theme, lang: Lang, f: &mut Frame, r: Rect) {
     let w = r.width as usize;
     let (text, style) = if let Some(input) = &st.input {
-        (format!(" :{input}▏"), theme.get("status_key"))
+        (format!(" :{input}▏"), theme.style(Role::StatusKey))
     } else if let Some(e) = &st.error {
         (
             format!(" ✗ {}", crate::content::sanitize::cleaned(e)),
-            theme.get("error"),
+            theme.style(Role::Error),
         )
     } else {
         let play = if st.playing {
@@ -392,7 +404,7 @@ fn draw_status(st: &SimState, theme: &Theme, lang: Lang, f: &mut Frame, r: Rect)
                 lang.pick("面板", "pane"),
                 tr(lang, "action.back"),
             ),
-            theme.get("status"),
+            theme.style(Role::Status),
         )
     };
     let text = truncate(&text, w);
