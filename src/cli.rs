@@ -134,6 +134,22 @@ pub enum Command {
         /// Open the simulation screen (step through it) instead of printing.
         #[arg(long)]
         tui: bool,
+        /// Print the picture (what the simulation screen draws) as plain text
+        /// instead of the trace.
+        #[arg(long, conflicts_with_all = ["json", "tui"])]
+        picture: bool,
+        /// With --picture: the step to draw (0 = before the first event), or
+        /// `all` for every step; default: the last.
+        #[arg(long, value_name = "K|all", requires = "picture")]
+        step: Option<StepArg>,
+        /// With --picture: the width to lay the picture out for, in columns.
+        #[arg(long, value_name = "W", default_value_t = 100, requires = "picture",
+              value_parser = clap::value_parser!(u16).range(20..=1000))]
+        width: u16,
+        /// With --picture: the height to lay the picture out for, in rows.
+        #[arg(long, value_name = "H", default_value_t = 40, requires = "picture",
+              value_parser = clap::value_parser!(u16).range(5..=1000))]
+        height: u16,
     },
 }
 
@@ -421,6 +437,104 @@ pub fn sim_cmd(args: SimArgs<'_>, out: &mut dyn Write) -> Result<bool> {
             "state: {}",
             content::sanitize::cleaned(&session.state().to_string())
         )?;
+    }
+    Ok(all_ok)
+}
+
+/// Which step `tuitor sim --picture` draws.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StepArg {
+    /// Step K (0 = before the first event).
+    At(usize),
+    /// Every step, each after a rule line.
+    All,
+}
+
+impl std::str::FromStr for StepArg {
+    type Err = String;
+
+    fn from_str(s: &str) -> std::result::Result<StepArg, String> {
+        if s.eq_ignore_ascii_case("all") {
+            return Ok(StepArg::All);
+        }
+        s.parse::<usize>()
+            .map(StepArg::At)
+            .map_err(|_| format!("a step is a whole number or `all`, not {s:?}"))
+    }
+}
+
+/// How `tuitor sim --picture` lays the picture out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PictureArgs {
+    /// The step to draw (`None`: the last).
+    pub step: Option<StepArg>,
+    /// Columns.
+    pub width: u16,
+    /// Rows.
+    pub height: u16,
+}
+
+/// `tuitor sim --picture`: run the commands on a [`sim::Player`] and print the
+/// picture at one step or at every step, as the simulation screen draws it
+/// (without colours). Refused commands are reported on stderr and change
+/// nothing; returns whether every command succeeded.
+pub fn sim_picture(args: SimArgs<'_>, pic: PictureArgs, out: &mut dyn Write) -> Result<bool> {
+    let info = sim::lookup(args.name).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let scenario = sim::player::Scenario {
+        config: args.config,
+        commands: Vec::new(),
+    };
+    let mut player = sim::Player::scenario(info.name, args.seed, scenario)
+        .map_err(|e| anyhow::anyhow!("{}: bad configuration: {e}", info.name))?;
+    let mut all_ok = true;
+    for cmd in &args.commands {
+        if let Err(e) = player.run_command(cmd) {
+            all_ok = false;
+            eprintln!(
+                "tuitor: {}: {}",
+                content::sanitize::cleaned(cmd),
+                content::sanitize::cleaned(&e.0)
+            );
+        }
+    }
+    let n = player.steps.len();
+    let (w, h) = (pic.width as usize, pic.height as usize);
+    let draw = |player: &mut sim::Player, k: usize, out: &mut dyn Write| -> Result<()> {
+        player.seek(k);
+        let head = match player.current() {
+            Some(s) => format!(
+                "{} · step {k}/{n} · {} · {}",
+                info.name,
+                player
+                    .commands
+                    .get(player.step_cmd[k - 1])
+                    .map_or("", |c| c.as_str()),
+                args.lang.pick(&s.zh, &s.en)
+            ),
+            None => format!("{} · step 0/{n}", info.name),
+        };
+        writeln!(
+            out,
+            "{}",
+            crate::render::truncate(&content::sanitize::cleaned(&head), w)
+        )?;
+        let lines = player.picture().lines(args.lang, w, h);
+        write!(out, "{}", sim::picture::plain(&lines, w))?;
+        Ok(())
+    };
+    match pic.step.unwrap_or(StepArg::At(n)) {
+        StepArg::At(k) if k > n => {
+            bail!("step {k} is past the end: the run has {n} steps (0 to {n})")
+        }
+        StepArg::At(k) => draw(&mut player, k, out)?,
+        StepArg::All => {
+            for k in 0..=n {
+                if k > 0 {
+                    writeln!(out, "{}", "─".repeat(w))?;
+                }
+                draw(&mut player, k, out)?;
+            }
+        }
     }
     Ok(all_ok)
 }

@@ -193,6 +193,10 @@ fn run() -> anyhow::Result<ExitCode> {
             json,
             preset,
             list: false,
+            picture,
+            step,
+            width,
+            height,
             ..
         }) => {
             let name = name.unwrap_or_default();
@@ -218,17 +222,24 @@ fn run() -> anyhow::Result<ExitCode> {
             if let Some(s) = &script {
                 commands.extend(cli::read_script(s)?);
             }
-            let all_ok = cli::sim_cmd(
-                cli::SimArgs {
-                    name: &name,
-                    config: config_text,
-                    commands,
-                    seed,
-                    json,
-                    lang,
-                },
-                &mut out,
-            )?;
+            let sim_args = cli::SimArgs {
+                name: &name,
+                config: config_text,
+                commands,
+                seed,
+                json,
+                lang,
+            };
+            let all_ok = if picture {
+                let pic = cli::PictureArgs {
+                    step,
+                    width,
+                    height,
+                };
+                cli::sim_picture(sim_args, pic, &mut out)?
+            } else {
+                cli::sim_cmd(sim_args, &mut out)?
+            };
             out.flush()?;
             Ok(ok(all_ok))
         }

@@ -277,3 +277,122 @@ fn tui_refuses_without_a_terminal() {
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("needs an interactive terminal"));
 }
+
+/// `tuitor sim NAME --picture …`, checked to succeed; its stdout.
+fn picture(args: &[&str]) -> String {
+    let mut all = vec!["sim"];
+    all.extend_from_slice(args);
+    all.push("--picture");
+    let o = tuitor(&all);
+    assert!(o.status.success(), "{args:?}: {o:?}");
+    stdout(&o)
+}
+
+#[test]
+fn picture_of_every_simulation_is_drawn_from_its_run() {
+    // redis-dict: the first SET creates ht[0] with 4 buckets and puts the key in one.
+    let p = picture(&["redis-dict", "--cmd", "set a 1"]);
+    assert!(p.contains("ht[0]  size 4  used 1"), "{p}");
+    assert!(p.contains("rehashidx = -1"), "{p}");
+    assert_eq!(p.lines().filter(|l| l.contains('│')).count(), 4, "{p}");
+    // redis-zset: members in score order with their ranks.
+    let p = picture(&["redis-zset", "--cmd", "ZADD z 3 c 1 a 2 b"]);
+    assert!(p.contains("key z  3 members"), "{p}");
+    let labels = p.lines().find(|l| l.contains("a:1")).unwrap_or_default();
+    let (a, b, c) = (
+        labels.find("a:1").unwrap(),
+        labels.find("b:2").unwrap(),
+        labels.find("c:3").unwrap(),
+    );
+    assert!(a < b && b < c, "{labels}");
+    // nginx-upstream: smooth weighted round robin over 5:1:1.
+    let p = picture(&["lb", "--preset", "swrr-5-1-1"]);
+    let stream = p
+        .lines()
+        .skip_while(|l| !l.starts_with("requests"))
+        .nth(1)
+        .unwrap_or_default();
+    assert!(stream.trim().starts_with("a a b a c a a"), "{p}");
+    // django: a request that went in and came out of every middleware.
+    let p = picture(&["django", "--cmd", "GET /hello/"]);
+    assert!(p.contains("GET /hello/  status 200"), "{p}");
+    assert!(p.contains("→← SecurityMiddleware"), "{p}");
+    // a short circuit: the Gate answers 403, the view is never reached.
+    let p = picture(&["django", "--cmd", "GET /private/"]);
+    assert!(p.contains("status 403"), "{p}");
+    let view = p.lines().find(|l| l.ends_with(" view")).unwrap_or_default();
+    assert!(!view.contains('→'), "{p}");
+    // django-orm: N+1 queries, one per book plus the list.
+    let p = picture(&["orm", "--preset", "n-plus-one"]);
+    assert!(p.contains("SQL of this command: 11"), "{p}");
+}
+
+#[test]
+fn picture_steps_and_width() {
+    // Step 0 is the blank picture; a step past the end is refused.
+    let p = picture(&["redis-dict", "--cmd", "set a 1", "--step", "0"]);
+    assert!(p.starts_with("redis-dict · step 0/"), "{p}");
+    assert!(p.contains("no table yet"), "{p}");
+    let o = tuitor(&[
+        "sim",
+        "redis-dict",
+        "--cmd",
+        "set a 1",
+        "--picture",
+        "--step",
+        "999",
+    ]);
+    assert!(!o.status.success());
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("past the end"),
+        "{o:?}"
+    );
+    // --step all draws steps 0..=n, separated by rule lines.
+    let p = picture(&["lb", "--cmd", "reqs 2", "--step", "all", "--width", "60"]);
+    let n: usize = p
+        .lines()
+        .next()
+        .and_then(|l| l.split("step 0/").nth(1))
+        .and_then(|s| s.trim().parse().ok())
+        .expect("a step count");
+    let rule = "─".repeat(60);
+    assert_eq!(p.lines().filter(|l| *l == rule).count(), n, "{p}");
+    assert_eq!(p.matches(" · step ").count(), n + 1);
+    // Every line fits the width asked for, at every simulation's first preset.
+    for sim in [
+        "redis-dict",
+        "redis-zset",
+        "nginx-upstream",
+        "django",
+        "django-orm",
+    ] {
+        for w in ["30", "80"] {
+            let p = picture(&[sim, "--preset", first_preset(sim).as_str(), "--width", w]);
+            let w: usize = w.parse().unwrap();
+            for l in p.lines() {
+                assert!(
+                    unicode_width::UnicodeWidthStr::width(l) <= w,
+                    "{sim} at {w}: {l:?}"
+                );
+            }
+        }
+    }
+    // --step needs --picture; a bad step is a usage error.
+    let o = tuitor(&["sim", "redis-dict", "--step", "3"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = tuitor(&["sim", "redis-dict", "--picture", "--step", "many"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("whole number or `all`"));
+}
+
+fn first_preset(sim: &str) -> String {
+    let o = tuitor(&["sim", "--list"]);
+    let list = stdout(&o);
+    list.lines()
+        .skip_while(|l| !l.starts_with(sim) || l.starts_with(&format!("{sim}-")))
+        .nth(1)
+        .and_then(|l| l.trim().strip_prefix("preset "))
+        .and_then(|l| l.split_whitespace().next())
+        .expect("a preset")
+        .to_string()
+}

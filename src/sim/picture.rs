@@ -79,6 +79,33 @@ pub fn plain(lines: &[Line], width: usize) -> String {
     out
 }
 
+/// A fresh picture of `info` with every step of `commands` applied (or the
+/// first `upto`), laid out `width` columns wide: what the pictures' own tests
+/// read. Sessions are built with seed 1 and no config.
+#[cfg(test)]
+pub(crate) fn drawn(
+    info: &super::SimInfo,
+    commands: &[&str],
+    upto: Option<usize>,
+    width: usize,
+) -> (Box<dyn Picture>, Vec<String>) {
+    let mut session = (info.factory)(None, 1).expect("session");
+    let mut steps = Vec::new();
+    for c in commands {
+        let out = session.run(c).unwrap_or_else(|e| panic!("{c}: {e}"));
+        steps.extend(out.steps);
+    }
+    let mut pic = (info.picture)();
+    for st in steps.iter().take(upto.unwrap_or(usize::MAX)) {
+        pic.apply(st);
+    }
+    let text = plain(&pic.lines(Lang::En, width, 40), width)
+        .lines()
+        .map(String::from)
+        .collect();
+    (pic, text)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -264,3 +264,59 @@ fn orm_lines(v: &OrmView, lang: Lang, w: usize) -> Vec<Line> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::sim::picture::drawn;
+
+    fn layer<'a>(l: &'a [String], name: &str) -> &'a str {
+        l.iter()
+            .find(|x| x.trim_end().ends_with(name) || x.contains(&format!("{name} (")))
+            .unwrap_or_else(|| panic!("{name}: {l:?}"))
+    }
+
+    #[test]
+    fn a_normal_request_crosses_every_middleware_in_and_out() {
+        let (pic, l) = drawn(&super::super::INFO, &["GET /hello/"], None, 100);
+        assert_eq!(l[0], "GET /hello/  status 200");
+        assert!(layer(&l, "SecurityMiddleware").contains("→←"));
+        assert!(layer(&l, "Gate").contains("→←"));
+        assert!(layer(&l, "view").contains("→ "));
+        assert!(pic.summary().starts_with("GET /hello/ → 200"));
+    }
+
+    #[test]
+    fn a_short_circuit_never_reaches_the_inner_layers() {
+        let (_, l) = drawn(&super::super::INFO, &["GET /private/"], None, 100);
+        assert!(l[0].ends_with("status 403"), "{l:?}");
+        // The Gate answered on the way in and still ran its response phase.
+        assert!(layer(&l, "Gate").contains("→←"));
+        assert!(!layer(&l, "view").contains('→'), "{l:?}");
+        assert!(!layer(&l, "URL resolver").contains('→'), "{l:?}");
+    }
+
+    #[test]
+    fn a_second_request_starts_a_fresh_crossing() {
+        let (_, l) = drawn(
+            &super::super::INFO,
+            &["GET /private/", "GET /hello/"],
+            None,
+            100,
+        );
+        assert!(layer(&l, "view").contains('→'), "{l:?}");
+    }
+
+    #[test]
+    fn n_plus_one_shows_one_query_per_row_and_the_cache() {
+        let cmds = ["let qs = Book.objects.all()", "list qs .author.name"];
+        let (pic, l) = drawn(&super::super::ORM_INFO, &cmds, None, 100);
+        assert!(l
+            .iter()
+            .any(|x| x.contains("qs = ") && x.contains("[cached rows 10]")));
+        assert!(l.iter().any(|x| x == "SQL of this command: 11"), "{l:?}");
+        assert!(pic.summary().starts_with("11 queries"));
+        // Defined but not evaluated: no SQL yet.
+        let (_, l) = drawn(&super::super::ORM_INFO, &cmds[..1], None, 100);
+        assert!(l.iter().any(|x| x.contains("[not evaluated]")), "{l:?}");
+    }
+}

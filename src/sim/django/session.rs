@@ -6,7 +6,7 @@ use super::handler::{reason_phrase, Handler, Project};
 use super::orm::{Field, Filter, Model, Orm, Prefetch, QuerySet, Row, MAX_ROWS};
 use super::view::{LifecycleView, OrmView, QsView};
 use crate::sim::trace::{Recorder, Traced};
-use crate::sim::{CmdError, Outcome, Session, Step};
+use crate::sim::{CmdError, Outcome, Preset, Session, Step};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
@@ -878,4 +878,122 @@ impl Session for OrmSession {
     fn state(&self) -> Value {
         serde_json::to_value(self.view()).unwrap_or(Value::Null)
     }
+}
+
+/// Presets of the `django` simulation.
+pub const PRESETS: &[Preset] = &[
+    Preset {
+        name: "normal",
+        zh: "一次普通请求：请求阶段由外向内，响应阶段由内向外",
+        en: "A plain request: request phases outside in, response phases inside out",
+        config: None,
+        script: "GET /hello/",
+    },
+    Preset {
+        name: "short-circuit",
+        zh: "Gate 在请求阶段直接返回 403，只有外层看到响应",
+        en: "Gate answers 403 in its request phase; only the outer layers see the response",
+        config: None,
+        script: "GET /private/",
+    },
+    Preset {
+        name: "exception-handled",
+        zh: "视图抛 ValueError：Timing.process_exception 处理它，或者变成 500",
+        en: "A view raises ValueError: Timing.process_exception handles it, or it becomes a 500",
+        config: None,
+        script: "GET /boom-handled/\nGET /boom/",
+    },
+    Preset {
+        name: "404-append-slash",
+        zh: "/hello 先 404，CommonMiddleware 在响应阶段改成 301；/missing/ 保持 404",
+        en: "/hello 404s first and CommonMiddleware turns it into a 301; /missing/ stays a 404",
+        config: None,
+        script: "GET /hello\nGET /missing/",
+    },
+    Preset {
+        name: "template-response",
+        zh: "TemplateResponse 在所有模板钩子之后才渲染，惰性 QuerySet 在渲染时查询",
+        en: "A TemplateResponse renders after every template hook; lazy QuerySets query during render",
+        config: None,
+        script: "GET /page/\nGET /books/",
+    },
+];
+
+/// Presets of the `django-orm` simulation.
+pub const ORM_PRESETS: &[Preset] = &[
+    Preset {
+        name: "n-plus-one",
+        zh: "每本书访问 book.author：1 + N 条查询",
+        en: "Touching book.author for every book: 1 + N queries",
+        config: None,
+        script: "let qs = Book.objects.all()\nlist qs .author.name",
+    },
+    Preset {
+        name: "select-related",
+        zh: "select_related：一条 INNER JOIN 查询",
+        en: "select_related: one query with an INNER JOIN",
+        config: None,
+        script: "let qs = Book.objects.select_related('author')\nlist qs .author.name",
+    },
+    Preset {
+        name: "prefetch-related",
+        zh: "prefetch_related：主查询加一条 IN 查询（正向和反向）",
+        en: "prefetch_related: the main query plus one IN query (forward and reverse)",
+        config: None,
+        script: "let qs = Book.objects.prefetch_related('author')\nlist qs .author.name\nlet authors = Author.objects.prefetch_related('book_set')\nlist authors .book_set",
+    },
+    Preset {
+        name: "laziness",
+        zh: "QuerySet 是惰性的：构造不查询，count/exists 每次查询，求值之后都走缓存",
+        en: "QuerySets are lazy: building runs nothing, count/exists query each time, then the cache answers",
+        config: None,
+        script: "let qs = Book.objects.filter(author__name='Ada')\ncount qs\ncount qs\nexists qs\nlist qs\nlist qs\nlen qs\ncount qs\nexists qs\nfirst qs\nlet qs2 = qs.filter(id__gt=1)\nlist qs2",
+    },
+];
+
+/// Build a `django` session from an optional YAML config (`None` = the
+/// default project). The lifecycle is deterministic; the seed is not used.
+pub fn factory(config: Option<&str>, _seed: u64) -> Result<Box<dyn Session>, CmdError> {
+    Ok(Box::new(LifecycleSession::new(config)?))
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OrmConfig {
+    #[serde(default = "four")]
+    authors: usize,
+    #[serde(default = "ten")]
+    books: usize,
+}
+
+fn four() -> usize {
+    4
+}
+
+fn ten() -> usize {
+    10
+}
+
+/// Build a `django-orm` session. The optional YAML config may set `authors`
+/// and `books` (default 4 and 10). The dataset is deterministic; the seed is
+/// not used.
+pub fn orm_factory(config: Option<&str>, _seed: u64) -> Result<Box<dyn Session>, CmdError> {
+    let (a, b) = match config {
+        None => (4, 10),
+        Some(text) => {
+            let c: OrmConfig = crate::content::frontmatter::parse(text)
+                .map_err(|e| CmdError(format!("config: {e}")))?;
+            (c.authors, c.books)
+        }
+    };
+    if a > MAX_ROWS || b > MAX_ROWS {
+        return Err(CmdError(format!(
+            "config: at most {} authors and {} books",
+            MAX_ROWS, MAX_ROWS
+        )));
+    }
+    if b > 0 && a == 0 {
+        return Err(CmdError("config: books need at least one author".into()));
+    }
+    Ok(Box::new(OrmSession::new(a, b)?))
 }

@@ -83,6 +83,7 @@ macro_rules! ev {
 }
 
 mod crc32;
+mod events;
 mod hash;
 mod least_conn;
 mod picture;
@@ -92,9 +93,10 @@ mod session;
 mod view;
 
 pub use crc32::crc32;
+pub use events::{KeyPosition, RequestView, RingPoint, ServerView, UpstreamEvent};
 pub use picture::UpstreamPicture;
 pub use session::{factory, UpstreamSession, PRESETS};
-pub use view::{KeyPosition, RequestView, RingPoint, ServerView, UpstreamEvent, UpstreamView};
+pub use view::UpstreamView;
 
 /// The `nginx-upstream` simulation, as the registry lists it.
 pub const INFO: crate::sim::SimInfo = crate::sim::SimInfo {

@@ -286,3 +286,47 @@ fn upstream_lines(v: &UpstreamView, lang: Lang, w: usize) -> Vec<Line> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::sim::picture::drawn;
+
+    #[test]
+    fn smooth_round_robin_shows_weights_and_the_request_stream() {
+        let (pic, l) = drawn(&super::super::INFO, &["reqs 7"], None, 100);
+        assert!(l[0].starts_with("method round_robin"), "{l:?}");
+        let stream = l
+            .iter()
+            .skip_while(|x| !x.starts_with("requests"))
+            .nth(1)
+            .unwrap();
+        assert_eq!(stream.trim(), "a a b a c a a");
+        assert!(
+            pic.summary().ends_with("a a b a c a a"),
+            "{}",
+            pic.summary()
+        );
+        // The distribution counts each server's picks.
+        let a = l.iter().rfind(|x| x.starts_with("a ")).unwrap();
+        assert!(a.ends_with(" 5"), "{a}");
+    }
+
+    #[test]
+    fn a_failed_peer_is_marked_and_a_retried_request_names_its_tries() {
+        let (_, l) = drawn(&super::super::INFO, &["fail a", "req"], None, 100);
+        let a = l.iter().find(|x| x.starts_with("a ")).unwrap();
+        assert!(a.contains("[refusing"), "{a}");
+        assert!(
+            l.iter().any(|x| x.starts_with("last request tried: a → ")),
+            "{l:?}"
+        );
+    }
+
+    #[test]
+    fn before_any_request_the_stream_is_empty() {
+        let (_, l) = drawn(&super::super::INFO, &["reqs 3"], Some(0), 100);
+        let stream = l.iter().skip_while(|x| !x.starts_with("requests")).nth(1);
+        assert_eq!(stream.map(String::as_str), Some(""), "{l:?}");
+        assert!(!l.iter().any(|x| x.contains("distribution")), "{l:?}");
+    }
+}

@@ -173,3 +173,52 @@ fn dict_lines(v: &DictView, lang: Lang, w: usize, h: usize) -> Vec<Line> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::sim::picture::drawn;
+
+    #[test]
+    fn a_blank_dict_says_the_first_set_creates_the_table() {
+        let (_, l) = drawn(&super::super::INFO, &[], None, 80);
+        assert_eq!(l.len(), 1);
+        assert!(l[0].contains("no table yet"), "{l:?}");
+    }
+
+    #[test]
+    fn every_key_is_in_exactly_one_bucket_of_the_table() {
+        let (pic, l) = drawn(
+            &super::super::INFO,
+            &["set a 1", "set b 2", "set c 3"],
+            None,
+            80,
+        );
+        assert_eq!(l[0], "not rehashing: rehashidx = -1");
+        assert_eq!(l[1], "ht[0]  size 4  used 3");
+        let buckets: Vec<&String> = l.iter().filter(|x| x.contains('│')).collect();
+        assert_eq!(buckets.len(), 4);
+        for k in ["a", "b", "c"] {
+            let n = buckets
+                .iter()
+                .filter(|b| b.split(['│', ' ', '→']).any(|w| w == k))
+                .count();
+            assert_eq!(n, 1, "{k}: {l:?}");
+        }
+        assert!(pic.summary().contains("ht[0] 4 buckets / 3 keys"));
+    }
+
+    #[test]
+    fn a_rehash_shows_both_tables_its_progress_and_moved_buckets() {
+        // The fifth key makes used/size reach 1: ht[1] of 8 buckets appears and
+        // each later command moves one bucket.
+        let cmds = ["set k1 1", "set k2 1", "set k3 1", "set k4 1", "set k5 1"];
+        let (_, l) = drawn(&super::super::INFO, &cmds, None, 80);
+        assert!(l[0].starts_with("rehashing: rehashidx = "), "{l:?}");
+        assert!(l[1].starts_with("progress "), "{l:?}");
+        assert!(l.iter().any(|x| x.starts_with("ht[1]  size 8")), "{l:?}");
+        assert!(
+            l.iter().any(|x| x.starts_with('▶')),
+            "the bucket to move next is pointed at"
+        );
+    }
+}

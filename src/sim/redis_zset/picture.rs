@@ -88,7 +88,7 @@ fn zset_lines(v: &ZsetView, lang: Lang, w: usize) -> Vec<Line> {
         .collect();
     let col_w: Vec<usize> = labels.iter().map(|l| width(l).max(3) + 2).collect();
     let head_w = 4;
-    // How many nodes fit.
+    // How many nodes fit (leaving room for the ` …` that says more follow).
     let mut fit = 0;
     let mut used = head_w;
     for cw in &col_w {
@@ -97,6 +97,10 @@ fn zset_lines(v: &ZsetView, lang: Lang, w: usize) -> Vec<Line> {
         }
         used += cw;
         fit += 1;
+    }
+    while fit > 0 && fit < col_w.len() && used + 2 > w {
+        fit -= 1;
+        used -= col_w[fit];
     }
     let path = v.path.as_ref().filter(|p| p.key == key);
     // Which (level, node index) cells were visited by the search.
@@ -201,4 +205,52 @@ fn zset_lines(v: &ZsetView, lang: Lang, w: usize) -> Vec<Line> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::sim::picture::drawn;
+
+    #[test]
+    fn nodes_are_columns_in_score_order_with_ranks() {
+        let (pic, l) = drawn(&super::super::INFO, &["ZADD z 3 c 1 a 2 b"], None, 80);
+        assert!(l[0].starts_with("key z  3 members"), "{l:?}");
+        let labels = l.iter().find(|x| x.contains("a:1")).unwrap();
+        let pos = |m: &str| labels.find(m).unwrap();
+        assert!(pos("a:1") < pos("b:2") && pos("b:2") < pos("c:3"));
+        let ranks = l.iter().find(|x| x.starts_with("rank")).unwrap();
+        assert_eq!(
+            ranks.split_whitespace().collect::<Vec<_>>(),
+            ["rank", "1", "2", "3"]
+        );
+        // Level 1 links every node: one ● per member.
+        let l1 = l.iter().find(|x| x.starts_with("L1")).unwrap();
+        assert_eq!(l1.matches('●').count(), 3, "{l1}");
+        assert!(pic.summary().starts_with("z: 3 members"));
+    }
+
+    #[test]
+    fn a_search_lists_its_path_and_what_it_found() {
+        let (_, l) = drawn(
+            &super::super::INFO,
+            &["ZADD z 1 a 2 b 3 c", "search z 2"],
+            None,
+            80,
+        );
+        assert!(l.iter().any(|x| x.starts_with("L1: ")), "{l:?}");
+        assert_eq!(
+            l.last().map(String::as_str),
+            Some("found b, rank 2"),
+            "{l:?}"
+        );
+    }
+
+    #[test]
+    fn columns_that_do_not_fit_are_elided() {
+        let members: Vec<String> = (0..40).map(|i| format!("{i} m{i}")).collect();
+        let cmd = format!("ZADD z {}", members.join(" "));
+        let (_, l) = drawn(&super::super::INFO, &[cmd.as_str()], None, 40);
+        let l1 = l.iter().find(|x| x.starts_with("L1")).unwrap();
+        assert!(l1.ends_with(" …"), "{l1}");
+    }
 }
