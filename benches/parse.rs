@@ -11,7 +11,8 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use tuitor::content::load::{is_note_path, parse_note, EMBEDDED};
+use tuitor::content::embedded;
+use tuitor::content::load::{is_note_path, parse_note};
 
 fn parse_all(notes: &[(String, String)]) -> usize {
     let mut topics = 0;
@@ -23,7 +24,7 @@ fn parse_all(notes: &[(String, String)]) -> usize {
 }
 
 fn parse(c: &mut Criterion) {
-    let embedded: Vec<(String, String)> = EMBEDDED
+    let embedded: Vec<(String, String)> = embedded::files()
         .iter()
         .filter(|(p, _)| is_note_path(std::path::Path::new(p)))
         .map(|(p, t)| (p.to_string(), t.to_string()))

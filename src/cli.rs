@@ -179,11 +179,13 @@ pub fn stats_cmd(
 /// Load the library the options ask for, reporting problems on stderr when
 /// `report` is set.
 pub fn load_library(notes: &[PathBuf], report: bool) -> Library {
-    let lib = if notes.is_empty() {
+    let mut lib = if notes.is_empty() {
         content::load_embedded()
     } else {
         content::load_paths(notes)
     };
+    let all = 0..lib.notes.len();
+    sim::check_notes(&mut lib, all);
     if report {
         let mut err = std::io::stderr().lock();
         for d in &lib.diagnostics {
@@ -348,7 +350,9 @@ pub fn search_cmd(
 
 /// `tuitor check`; returns whether any error was found.
 pub fn check(paths: &[PathBuf], out: &mut dyn Write) -> Result<bool> {
-    let lib = content::load_paths(paths);
+    let mut lib = content::load_paths(paths);
+    let all = 0..lib.notes.len();
+    sim::check_notes(&mut lib, all);
     for d in &lib.diagnostics {
         writeln!(out, "{d}")?;
     }

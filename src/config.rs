@@ -17,7 +17,6 @@ use std::path::PathBuf;
 
 use serde::Deserialize;
 
-use crate::content::frontmatter;
 use crate::i18n::Lang;
 
 /// The parsed configuration.
@@ -47,7 +46,7 @@ pub fn parse(text: &str) -> Result<Config, String> {
     if text.trim().is_empty() {
         return Ok(Config::default());
     }
-    frontmatter::parse(text).map_err(|e| match e.line {
+    crate::yaml::parse(text).map_err(|e| match e.line {
         Some(l) => format!("line {l}: {}", e.message),
         None => e.message,
     })

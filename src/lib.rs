@@ -13,3 +13,4 @@ pub mod search;
 pub mod sim;
 pub mod store;
 pub mod tui;
+pub mod yaml;

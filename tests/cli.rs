@@ -146,6 +146,23 @@ fn check_reports_file_line_and_exit_status() {
     );
 }
 
+#[test]
+fn check_warns_about_a_simulation_block_naming_no_simulation() {
+    let dir = tempfile::tempdir().unwrap();
+    let note = "# a\n\ntext\n\n```sim\nredis-dcit\n```\n\n```sim\nrehash preset=grow-from-4\n```\n";
+    std::fs::write(dir.path().join("s.md"), note).unwrap();
+    let o = tuitor(&["check", dir.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "a warning is no error: {o:?}");
+    let out = stdout(&o);
+    let warn: Vec<&str> = out.lines().filter(|l| l.contains("warning")).collect();
+    assert_eq!(warn.len(), 1, "{out}");
+    assert!(warn[0].contains("s.md:5:"), "{out}");
+    assert!(
+        warn[0].contains("unknown simulation `redis-dcit`; known: redis-dict"),
+        "{out}"
+    );
+}
+
 /// Whether `bytes` carry anything a terminal would interpret: C0 controls
 /// other than newline (ESC, BEL, …), DEL, or a C1 control (U+0080–U+009F, e.g.
 /// U+009B, the one-character CSI).

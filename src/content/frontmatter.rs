@@ -1,15 +1,14 @@
-//! YAML front matter, and every other YAML text tuitor reads.
+//! YAML front matter (parsed with [`crate::yaml`]).
 //!
-//! This is the only module that touches `serde_yaml`, so the YAML library stays
-//! swappable. Front matter is the Hexo/Jekyll/Hugo kind: a block between `---`
+//! Front matter is the Hexo/Jekyll/Hugo kind: a block between `---`
 //! lines at the very top of a note. `title`, `date`, `tags` and `categories` are
 //! understood (a single string or a list, block or inline form); every other key is
 //! kept as JSON so nothing the author wrote is rejected or lost.
 
-use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use super::sanitize::cleaned;
+use crate::yaml::{parse, YamlError};
 
 /// The largest front matter block parsed; larger ones are reported, not parsed.
 pub const MAX_FRONT_MATTER: usize = 64 * 1024;
@@ -27,21 +26,6 @@ pub struct FrontMatter {
     pub categories: Vec<String>,
     /// Every other key, kept as written.
     pub extra: Map<String, Value>,
-}
-
-/// A YAML error with the 1-based line it points at, relative to the YAML text.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct YamlError {
-    /// 1-based line within the YAML text, when known.
-    pub line: Option<usize>,
-    /// What is wrong.
-    pub message: String,
-}
-
-impl std::fmt::Display for YamlError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)
-    }
 }
 
 /// The front matter block split off a note's text.
@@ -92,14 +76,6 @@ pub fn split(text: &str) -> Split<'_> {
         unterminated: true,
         ..no_fm
     }
-}
-
-/// Parse any YAML document into `T`.
-pub fn parse<T: DeserializeOwned>(yaml: &str) -> Result<T, YamlError> {
-    serde_yaml::from_str(yaml).map_err(|e| YamlError {
-        line: e.location().map(|l| l.line()),
-        message: e.to_string(),
-    })
 }
 
 fn scalar_to_string(v: &Value) -> Option<String> {

@@ -15,17 +15,10 @@ use super::model::{plain, Block, Diagnostic, Library, Note, Severity, SimOrigin,
 use super::pairing;
 use super::sanitize::cleaned;
 
-include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
-
 /// Notes larger than this are refused with a diagnostic.
 pub const MAX_NOTE_BYTES: usize = 64 * 1024 * 1024;
 /// How deep a folder scan descends.
 pub const MAX_DIR_DEPTH: usize = 32;
-
-/// The text of an embedded file, by its path under the crate (`content/...`).
-pub fn embedded_file(path: &str) -> Option<&'static str> {
-    EMBEDDED.iter().find(|(p, _)| *p == path).map(|(_, t)| *t)
-}
 
 /// Whether a path names a note by its extension (folder scans only).
 pub fn is_note_path(p: &Path) -> bool {
@@ -260,18 +253,6 @@ fn build_topics(
             }
             Item::Block(b) => {
                 if let Block::Sim(s) = &b.block {
-                    if crate::sim::find(&s.name).is_none() {
-                        diags.push(diag(
-                            path,
-                            Some(b.line),
-                            Severity::Warning,
-                            format!(
-                                "unknown simulation `{}`; known: {}",
-                                s.name,
-                                crate::sim::known_names().join(", ")
-                            ),
-                        ));
-                    }
                     if !topics[cur].sims.iter().any(|x| x == s) {
                         topics[cur].sims.push(s.clone());
                     }
@@ -337,6 +318,30 @@ impl Library {
         out
     }
 
+    /// Warn about the simulation blocks in notes `notes` that name no known
+    /// simulation: `unknown` says what is wrong with a name, or `None` when it
+    /// is known. The loader does not know the simulations; the layer that
+    /// does passes them in (`sim::check_notes`).
+    pub fn check_sims(
+        &mut self,
+        notes: std::ops::Range<usize>,
+        unknown: impl Fn(&str) -> Option<String>,
+    ) {
+        let mut found = Vec::new();
+        for note in &self.notes[notes] {
+            for t in &self.topics[note.topics.clone()] {
+                for b in &t.blocks {
+                    if let Block::Sim(s) = &b.block {
+                        if let Some(why) = unknown(&s.name) {
+                            found.push(diag(&note.path, Some(b.line), Severity::Warning, why));
+                        }
+                    }
+                }
+            }
+        }
+        self.diagnostics.extend(found);
+    }
+
     /// Whether any topic offers an embedded simulation.
     pub fn has_embedded_sims(&self) -> bool {
         self.topics
@@ -357,7 +362,7 @@ pub fn load_embedded() -> Library {
 
 /// The embedded notes, parsed, in order (without pairing rules applied).
 pub fn embedded_parsed() -> Vec<(ParsedNote, Vec<Diagnostic>)> {
-    EMBEDDED
+    super::embedded::files()
         .iter()
         .filter(|(path, _)| is_note_path(Path::new(path)))
         .filter_map(|(path, text)| {

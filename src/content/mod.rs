@@ -1,6 +1,7 @@
 //! Notes → [`Library`]: front matter, Markdown, the topic tree and pairing.
 
 pub mod background;
+pub mod embedded;
 pub mod frontmatter;
 pub mod load;
 pub mod markdown;

@@ -7,7 +7,6 @@
 
 use serde::Deserialize;
 
-use super::frontmatter;
 use super::model::{Library, SimOrigin, SimRef};
 
 /// One pairing rule.
@@ -23,15 +22,15 @@ pub struct Rule {
 }
 
 /// Parse a rules file.
-pub fn parse_rules(yaml: &str) -> Result<Vec<Rule>, frontmatter::YamlError> {
-    frontmatter::parse(yaml)
+pub fn parse_rules(yaml: &str) -> Result<Vec<Rule>, crate::yaml::YamlError> {
+    crate::yaml::parse(yaml)
 }
 
 /// The rules that ship with tuitor (`content/pairing.yaml`).
 pub fn default_rules() -> &'static [Rule] {
     static RULES: std::sync::OnceLock<Vec<Rule>> = std::sync::OnceLock::new();
     RULES.get_or_init(|| {
-        super::load::embedded_file("content/pairing.yaml")
+        super::embedded::file("content/pairing.yaml")
             .and_then(|y| parse_rules(y).ok())
             .unwrap_or_default()
     })

@@ -14,8 +14,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::{fixed_card, Card, Kind, Origin, Question};
-use crate::content::frontmatter;
-use crate::content::load::embedded_file;
+use crate::content::embedded::file as embedded_file;
 use crate::content::{Diagnostic, Library, Severity, TopicId};
 
 /// One card as written in YAML.
@@ -206,7 +205,7 @@ pub fn parse_file(lib: &Library, n: usize, file: &str, yaml: &str) -> (Vec<Card>
     if yaml.trim().is_empty() {
         return (cards, diags);
     }
-    match frontmatter::parse::<Vec<RawCard>>(yaml) {
+    match crate::yaml::parse::<Vec<RawCard>>(yaml) {
         Ok(raws) => add_cards(
             lib,
             n,

@@ -259,6 +259,20 @@ pub fn known_names() -> Vec<&'static str> {
         .collect()
 }
 
+/// Warn about simulation blocks in notes `notes` of `lib` that name no
+/// simulation of the registry (the loader itself knows none).
+pub fn check_notes(lib: &mut crate::content::Library, notes: std::ops::Range<usize>) {
+    lib.check_sims(notes, |name| {
+        find(name).is_none().then(|| {
+            format!(
+                "unknown simulation `{}`; known: {}",
+                crate::content::sanitize::cleaned(name),
+                known_names().join(", ")
+            )
+        })
+    });
+}
+
 mod sources {
     include!(concat!(env!("OUT_DIR"), "/sim_sources.rs"));
 }

@@ -9,8 +9,6 @@ use std::collections::BTreeMap;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde::Deserialize;
 
-use crate::content::frontmatter;
-
 /// Where a binding applies.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Ctx {
@@ -265,7 +263,7 @@ impl Keymap {
     /// The built-in keymap.
     pub fn default_map() -> Keymap {
         let text = include_str!("../../assets/keymap.yaml");
-        let raw: Raw = frontmatter::parse(text).unwrap_or_default();
+        let raw: Raw = crate::yaml::parse(text).unwrap_or_default();
         let mut km = Keymap {
             bindings: Vec::new(),
         };
@@ -398,7 +396,7 @@ mod tests {
     fn overrides_replace_and_report() {
         let mut km = Keymap::default_map();
         let raw: Raw =
-            frontmatter::parse("browse:\n  down: [x]\n  nope: [y]\nweird:\n  up: [k]\n").unwrap();
+            crate::yaml::parse("browse:\n  down: [x]\n  nope: [y]\nweird:\n  up: [k]\n").unwrap();
         let problems = km.apply(&raw);
         assert_eq!(problems.len(), 2, "{problems:?}");
         assert_eq!(km.lookup(Ctx::Browse, key('x')), Some(Action::Down));

@@ -28,9 +28,7 @@ use crate::sim::trace::Rng;
 use crate::store::db::NewReview;
 use crate::store::Store;
 
-use super::app::{App, Screen};
 use super::keymap::{Action, Ctx, Key, Keymap};
-use super::stats::StatsScreen;
 use super::theme::Theme;
 
 /// What the app should do after a key.
@@ -777,107 +775,9 @@ impl std::fmt::Debug for QuizScreen {
     }
 }
 
-fn clock_seed() -> u64 {
+pub(super) fn clock_seed() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_nanos() as u64)
         .unwrap_or(0)
-}
-
-impl App {
-    /// Open the quiz screen with a session chosen by `opts`.
-    pub fn open_quiz(&mut self, opts: schedule::Options) {
-        let seed = opts.seed.unwrap_or_else(clock_seed);
-        let mut q = QuizScreen::open(&self.lib, &self.store, opts, Utc::now(), seed);
-        // Say up front when grades will not be saved.
-        if q.message.is_none() && !self.store.persistent() {
-            if let Some(w) = &self.store.warning {
-                q.message = Some(trf(self.lang, "app.store_warning", &[("e", w)]));
-            }
-        }
-        self.screen = Screen::Quiz(Box::new(q));
-    }
-
-    /// Open a quiz over the topic (note) being read.
-    pub fn quiz_current_topic(&mut self) {
-        let topic = self.current.map(|t| crate::quiz::group_of(&self.lib, t));
-        self.open_quiz(schedule::Options {
-            topic,
-            ..schedule::Options::default()
-        });
-    }
-
-    /// Open the stats screen.
-    pub fn open_stats(&mut self) {
-        let s = StatsScreen::open(&self.lib, &self.store, Utc::now());
-        self.screen = Screen::Stats(Box::new(s));
-    }
-
-    /// The simulation scenario the quiz asked to open, if any (taken, so it is
-    /// opened once). The simulation screen reads this after each update.
-    pub fn take_sim_request(&mut self) -> Option<Scenario> {
-        self.sim_request.take()
-    }
-
-    /// Keys on the quiz and stats screens.
-    pub(super) fn quiz_key(&mut self, k: KeyEvent) {
-        match std::mem::take(&mut self.screen) {
-            Screen::Quiz(mut q) => {
-                let effect = q.key(&k, &self.keymap, &mut self.store, self.lang, Utc::now());
-                match effect {
-                    Effect::None => self.screen = Screen::Quiz(q),
-                    Effect::Back => {}
-                    Effect::Quit => {
-                        self.screen = Screen::Quiz(q);
-                        self.quit = true;
-                    }
-                    Effect::Stats => self.open_stats(),
-                    Effect::OpenNote(note, path) => {
-                        let key = crate::store::TopicKey { note, path };
-                        match key.find(&self.lib) {
-                            Some(t) => self.open(t, 0, true),
-                            None => {
-                                q.message = Some(tr(self.lang, "quiz.no_note").into());
-                                self.screen = Screen::Quiz(q);
-                            }
-                        }
-                    }
-                    Effect::OpenSim(sc) => {
-                        let scenario = crate::sim::player::Scenario {
-                            config: sc.config.clone(),
-                            commands: sc.commands.clone(),
-                        };
-                        match crate::sim::Player::scenario(&sc.sim, sc.seed, scenario) {
-                            Ok(p) => {
-                                self.sim_return = Some(Box::new(Screen::Quiz(q)));
-                                self.screen = Screen::Sim(Box::new(super::sim::SimScreen::new(p)));
-                            }
-                            Err(e) => {
-                                q.message = Some(trf(self.lang, "app.sim_error", &[("e", &e.0)]));
-                                self.sim_request = Some(sc);
-                                self.screen = Screen::Quiz(q);
-                            }
-                        }
-                    }
-                }
-            }
-            Screen::Stats(s) => {
-                let key = Key::from_event(&k);
-                if k.modifiers.contains(KeyModifiers::CONTROL) && k.code == KeyCode::Char('c') {
-                    self.quit = true;
-                    self.screen = Screen::Stats(s);
-                    return;
-                }
-                match self.keymap.lookup(Ctx::Quiz, key) {
-                    Some(Action::Cancel) => {}
-                    Some(Action::Quit) => {
-                        self.quit = true;
-                    }
-                    Some(Action::Quiz) => self.open_quiz(schedule::Options::default()),
-                    _ => self.screen = Screen::Stats(s),
-                }
-            }
-            other => self.screen = other,
-        }
-    }
 }

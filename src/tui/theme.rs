@@ -8,7 +8,6 @@ use std::collections::BTreeMap;
 use ratatui::style::{Color, Modifier, Style};
 use serde::Deserialize;
 
-use crate::content::frontmatter;
 use crate::render::{Look, Role};
 
 /// One style entry of a theme file.
@@ -73,7 +72,7 @@ impl Theme {
 
     /// Parse a theme file.
     pub fn parse(text: &str, mono: bool) -> Result<Theme, String> {
-        let raw: BTreeMap<String, Entry> = frontmatter::parse(text).map_err(|e| e.message)?;
+        let raw: BTreeMap<String, Entry> = crate::yaml::parse(text).map_err(|e| e.message)?;
         let mut styles = BTreeMap::new();
         for (name, e) in raw {
             let mut st = Style::default();
@@ -182,7 +181,7 @@ mod tests {
     #[test]
     fn every_role_has_an_entry_in_every_built_in_theme_and_nothing_else_is_there() {
         for (name, text) in THEMES {
-            let raw: BTreeMap<String, Entry> = frontmatter::parse(text).unwrap();
+            let raw: BTreeMap<String, Entry> = crate::yaml::parse(text).unwrap();
             for r in Role::ALL {
                 assert!(raw.contains_key(r.key()), "{name} has no {}", r.key());
             }

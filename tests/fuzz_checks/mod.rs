@@ -256,7 +256,7 @@ pub fn yaml(data: &[u8]) {
     let _ = tuitor::config::parse(&text);
     let _ = tuitor::tui::theme::Theme::parse(&text, false);
     let _ = tuitor::tui::theme::Theme::parse(&text, true);
-    if let Ok(raw) = tuitor::content::frontmatter::parse::<RawKeys>(&text) {
+    if let Ok(raw) = tuitor::yaml::parse::<RawKeys>(&text) {
         let mut km = tuitor::tui::keymap::Keymap::default_map();
         for p in km.apply(&raw) {
             assert!(!p.is_empty());

@@ -323,8 +323,7 @@ fn build_routes(
 impl Project {
     /// Parse and validate a YAML config.
     pub fn from_yaml(text: &str) -> Result<Project, String> {
-        let c: ConfigYaml =
-            crate::content::frontmatter::parse(text).map_err(|e| format!("config: {e}"))?;
+        let c: ConfigYaml = crate::yaml::parse(text).map_err(|e| format!("config: {e}"))?;
         if c.middleware.len() > 64 {
             return Err("middleware: at most 64 entries".into());
         }

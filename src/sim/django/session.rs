@@ -981,8 +981,8 @@ pub fn orm_factory(config: Option<&str>, _seed: u64) -> Result<Box<dyn Session>,
     let (a, b) = match config {
         None => (4, 10),
         Some(text) => {
-            let c: OrmConfig = crate::content::frontmatter::parse(text)
-                .map_err(|e| CmdError(format!("config: {e}")))?;
+            let c: OrmConfig =
+                crate::yaml::parse(text).map_err(|e| CmdError(format!("config: {e}")))?;
             (c.authors, c.books)
         }
     };

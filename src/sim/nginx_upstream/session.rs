@@ -671,7 +671,7 @@ pub fn narrate(e: &UpstreamEvent, method: super::Method) -> (&'static str, Strin
 pub fn factory(config: Option<&str>, seed: u64) -> Result<Box<dyn Session>, CmdError> {
     let cfg = match config {
         None => UpstreamConfig::default(),
-        Some(text) => crate::content::frontmatter::parse::<UpstreamConfig>(text)
+        Some(text) => crate::yaml::parse::<UpstreamConfig>(text)
             .map_err(|e| err(format!("bad nginx-upstream config: {e}")))?,
     };
     Ok(Box::new(UpstreamSession::new(&cfg, seed)?))

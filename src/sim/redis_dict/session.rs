@@ -352,7 +352,7 @@ pub fn factory(config: Option<&str>, seed: u64) -> Result<Box<dyn Session>, CmdE
     let cfg = match config {
         None => DictConfig::default(),
         Some(text) if text.trim().is_empty() => DictConfig::default(),
-        Some(text) => crate::content::frontmatter::parse::<DictConfig>(text)
+        Some(text) => crate::yaml::parse::<DictConfig>(text)
             .map_err(|e| CmdError(format!("bad redis-dict config: {e}")))?,
     };
     if cfg.cron_batches == 0 || cfg.cron_batches as u64 > MAX_REPEAT {
