@@ -50,7 +50,10 @@ fn frame(c: &mut Criterion) {
     g.warm_up_time(Duration::from_millis(500));
     g.measurement_time(Duration::from_secs(2));
     for (name, lib) in [
-        ("browse/embedded", tuitor::content::load_embedded()),
+        (
+            "browse/embedded",
+            tuitor::sim::paired(tuitor::content::load_embedded()),
+        ),
         ("browse/generated-1k", generated),
     ] {
         let app = app(lib);

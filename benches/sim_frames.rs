@@ -24,7 +24,7 @@ fn frames(c: &mut Criterion) {
         ("django-orm", "n-plus-one"),
     ] {
         let mut app = tui::build_app(
-            tuitor::content::load_embedded(),
+            tuitor::sim::paired(tuitor::content::load_embedded()),
             Store::memory(),
             tui::Options {
                 lang: Lang::Zh,

@@ -185,7 +185,7 @@ pub fn load_library(notes: &[PathBuf], report: bool) -> Library {
         content::load_paths(notes)
     };
     let all = 0..lib.notes.len();
-    sim::check_notes(&mut lib, all);
+    sim::attach(&mut lib, all);
     if report {
         let mut err = std::io::stderr().lock();
         for d in &lib.diagnostics {
@@ -352,7 +352,7 @@ pub fn search_cmd(
 pub fn check(paths: &[PathBuf], out: &mut dyn Write) -> Result<bool> {
     let mut lib = content::load_paths(paths);
     let all = 0..lib.notes.len();
-    sim::check_notes(&mut lib, all);
+    sim::attach(&mut lib, all);
     for d in &lib.diagnostics {
         writeln!(out, "{d}")?;
     }
@@ -554,6 +554,16 @@ pub fn sim_list(out: &mut dyn Write) -> Result<()> {
         writeln!(out, "{}{} — {}", s.name, aliases, s.about)?;
         for p in s.presets {
             writeln!(out, "    preset {} — {}", p.name, p.en)?;
+        }
+        if !s.pairing.is_empty() {
+            writeln!(
+                out,
+                "    pairs with headings containing: {}",
+                s.pairing.join(", ")
+            )?;
+        }
+        for t in s.quiz {
+            writeln!(out, "    quiz {} — {}", t.id, t.title)?;
         }
     }
     Ok(())

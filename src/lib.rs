@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod content;
 pub mod i18n;
+pub mod question;
 pub mod quiz;
 pub mod render;
 pub mod search;

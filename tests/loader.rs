@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use tuitor::content::{self, Block, Library, Severity};
 
 fn load(paths: &[PathBuf]) -> Library {
-    content::load_paths(paths)
+    tuitor::sim::paired(content::load_paths(paths))
 }
 
 fn titles(lib: &Library) -> Vec<String> {

@@ -33,7 +33,9 @@ fn fixture_lib() -> tuitor::content::Library {
     // A path relative to the package (tests run there), so card ids, and with
     // them the seeded option order, do not depend on where the checkout lives.
     let _ = common::fixtures();
-    tuitor::content::load_paths(&[std::path::PathBuf::from("tests/fixtures/quiz")])
+    tuitor::sim::paired(tuitor::content::load_paths(&[std::path::PathBuf::from(
+        "tests/fixtures/quiz",
+    )]))
 }
 
 fn keys(app: &mut App, keys: &str) {
@@ -96,7 +98,7 @@ fn quiz_order_card_after_moving_a_step() {
 
 #[test]
 fn quiz_generated_card_answered_shows_explanation_and_scenario() {
-    let lib = tuitor::content::load_embedded();
+    let lib = tuitor::sim::paired(tuitor::content::load_embedded());
     let mut a = app(lib, Lang::Zh, 100, 30, Store::memory());
     a.open_quiz(schedule::Options {
         cram: true,

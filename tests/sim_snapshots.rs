@@ -13,7 +13,9 @@ use tuitor::tui::app::Screen;
 use tuitor::tui::{self, App, Msg};
 
 fn app(w: u16, h: u16) -> App {
-    let lib = tuitor::content::load_paths(&[common::fixtures().join("notes")]);
+    let lib = tuitor::sim::paired(tuitor::content::load_paths(&[
+        common::fixtures().join("notes")
+    ]));
     let mut app = tui::build_app(
         lib,
         Store::memory(),

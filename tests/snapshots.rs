@@ -11,7 +11,9 @@ use tuitor::store::Store;
 use tuitor::tui::{self, App, Msg};
 
 fn app(lang: Lang, w: u16, h: u16) -> App {
-    let lib = tuitor::content::load_paths(&[common::fixtures().join("notes")]);
+    let lib = tuitor::sim::paired(tuitor::content::load_paths(&[
+        common::fixtures().join("notes")
+    ]));
     let mut app = tui::build_app(
         lib,
         Store::memory(),

@@ -1,6 +1,6 @@
-//! The files of `content/` built into the binary: the built-in notes, their
-//! authored cards and the pairing rules. A leaf: the loader, the pairing and
-//! the quiz read from here, and this reads nothing of theirs.
+//! The files of `content/` built into the binary: the built-in notes and their
+//! authored cards. A leaf: the loader and the quiz read from here, and this
+//! reads nothing of theirs.
 
 include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
 

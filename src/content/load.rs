@@ -12,7 +12,6 @@ use std::path::{Path, PathBuf};
 use super::frontmatter::{self, FrontMatter};
 use super::markdown::{self, Item};
 use super::model::{plain, Block, Diagnostic, Library, Note, Severity, SimOrigin, Topic, TopicId};
-use super::pairing;
 use super::sanitize::cleaned;
 
 /// Notes larger than this are refused with a diagnostic.
@@ -350,17 +349,17 @@ impl Library {
     }
 }
 
-/// Load the notes embedded in the binary.
+/// Load the notes embedded in the binary (simulations are offered to their
+/// topics by `sim::attach`, which knows the simulations).
 pub fn load_embedded() -> Library {
     let mut lib = Library::default();
     for (n, diags) in embedded_parsed() {
         lib.push(n, diags);
     }
-    pairing::apply(&mut lib, pairing::default_rules());
     lib
 }
 
-/// The embedded notes, parsed, in order (without pairing rules applied).
+/// The embedded notes, parsed, in order.
 pub fn embedded_parsed() -> Vec<(ParsedNote, Vec<Diagnostic>)> {
     super::embedded::files()
         .iter()
@@ -534,7 +533,7 @@ pub fn read_note(p: &Path) -> (Option<ParsedNote>, Vec<Diagnostic>) {
     }
 }
 
-/// Load the user's notes from files and folders.
+/// Load the user's notes from files and folders (pair them with `sim::attach`).
 pub fn load_paths(paths: &[PathBuf]) -> Library {
     let mut lib = Library::default();
     let files = discover(paths, &mut lib.diagnostics);
@@ -545,7 +544,6 @@ pub fn load_paths(paths: &[PathBuf]) -> Library {
             None => lib.diagnostics.extend(diags),
         }
     }
-    pairing::apply(&mut lib, pairing::default_rules());
     lib
 }
 

@@ -1,9 +1,10 @@
 //! Attaching simulations to topics of plain notes.
 //!
 //! Notes written without tuitor markup (no `sim` blocks) still get simulations:
-//! `content/pairing.yaml` lists rules `{sim, preset, keywords}`, and a topic whose
-//! heading contains one of a rule's keywords (case-insensitive) is offered that
-//! simulation. Rules are data, so pairing a new heading needs no code.
+//! a [`Rule`] `{sim, preset, keywords}` offers its simulation to every topic
+//! whose heading contains one of its keywords (case-insensitive). This module
+//! knows no simulation: each simulation's default keywords are in its registry
+//! entry, and `sim::attach` applies them.
 
 use serde::Deserialize;
 
@@ -24,16 +25,6 @@ pub struct Rule {
 /// Parse a rules file.
 pub fn parse_rules(yaml: &str) -> Result<Vec<Rule>, crate::yaml::YamlError> {
     crate::yaml::parse(yaml)
-}
-
-/// The rules that ship with tuitor (`content/pairing.yaml`).
-pub fn default_rules() -> &'static [Rule] {
-    static RULES: std::sync::OnceLock<Vec<Rule>> = std::sync::OnceLock::new();
-    RULES.get_or_init(|| {
-        super::embedded::file("content/pairing.yaml")
-            .and_then(|y| parse_rules(y).ok())
-            .unwrap_or_default()
-    })
 }
 
 /// Whether `kw` occurs in `hay` (both lowercase). A keyword that starts with a

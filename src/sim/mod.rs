@@ -16,6 +16,7 @@ pub mod django;
 pub mod nginx_upstream;
 pub mod picture;
 pub mod player;
+pub mod quiz;
 pub mod redis_cli;
 pub mod redis_dict;
 pub mod redis_zset;
@@ -202,6 +203,15 @@ pub struct SimInfo {
     pub presets: &'static [Preset],
     /// A blank picture, to which the session's steps are applied.
     pub picture: fn() -> Box<dyn Picture>,
+    /// The question templates it generates quiz cards from (its `quiz.rs`).
+    pub quiz: &'static [quiz::Template],
+    /// Its default pairing keywords: a topic of a plain note (one without
+    /// `sim` blocks) whose heading contains one of them, case-insensitively, is
+    /// offered this simulation with its first preset. A keyword starting with a
+    /// Latin letter or digit must start a word, and a short one (≤ 4 chars,
+    /// e.g. `ORM`) must also end one, so `ORM` misses "performance". Choose
+    /// specific words: "hash" or "中间件" would pair unrelated sections.
+    pub pairing: &'static [&'static str],
 }
 
 impl SimInfo {
@@ -257,6 +267,37 @@ pub fn known_names() -> Vec<&'static str> {
         .iter()
         .flat_map(|s| std::iter::once(s.name).chain(s.aliases.iter().copied()))
         .collect()
+}
+
+/// The pairing rules of every registered simulation, in registry order (the
+/// first rule that matches a heading wins).
+pub fn pairing_rules() -> &'static [crate::content::pairing::Rule] {
+    static RULES: std::sync::OnceLock<Vec<crate::content::pairing::Rule>> =
+        std::sync::OnceLock::new();
+    RULES.get_or_init(|| {
+        REGISTRY
+            .iter()
+            .map(|s| crate::content::pairing::Rule {
+                sim: s.name.to_string(),
+                preset: None,
+                keywords: s.pairing.iter().map(|k| k.to_string()).collect(),
+            })
+            .collect()
+    })
+}
+
+/// Offer simulations to the topics of notes `notes` of `lib` by their
+/// headings ([`SimInfo::pairing`]), and warn about `sim` blocks that name no
+/// simulation: what every loaded note goes through before it is shown.
+pub fn attach(lib: &mut crate::content::Library, notes: std::ops::Range<usize>) {
+    crate::content::pairing::apply_notes(lib, notes.clone(), pairing_rules());
+    check_notes(lib, notes);
+}
+
+/// `lib` with every note paired ([`attach`] without the check).
+pub fn paired(mut lib: crate::content::Library) -> crate::content::Library {
+    crate::content::pairing::apply(&mut lib, pairing_rules());
+    lib
 }
 
 /// Warn about simulation blocks in notes `notes` of `lib` that name no

@@ -426,9 +426,7 @@ impl App {
                     }
                     lib.push(n, d);
                 }
-                let rules = crate::content::pairing::default_rules();
-                crate::content::pairing::apply_notes(lib, first_note..lib.notes.len(), rules);
-                crate::sim::check_notes(lib, first_note..lib.notes.len());
+                crate::sim::attach(lib, first_note..lib.notes.len());
                 let n = self.lib.topics.len();
                 self.expanded.resize(n, false);
                 let roots: Vec<TopicId> = self.lib.notes[first_note..]

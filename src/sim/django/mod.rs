@@ -55,7 +55,9 @@ pub mod events;
 pub mod handler;
 pub mod middleware;
 pub mod orm;
+pub mod orm_quiz;
 pub mod picture;
+pub mod quiz;
 pub mod session;
 pub mod template;
 pub mod urls;
@@ -77,6 +79,18 @@ pub const INFO: crate::sim::SimInfo = crate::sim::SimInfo {
     factory,
     presets: PRESETS,
     picture: || Box::<LifecyclePicture>::default(),
+    quiz: &[
+        quiz::SHORT_CIRCUIT,
+        quiz::EXCEPTION_ORDER,
+        quiz::PROCESS_EXCEPTION,
+    ],
+    pairing: &[
+        "请求的生命周期",
+        "请求生命周期",
+        "request lifecycle",
+        "request life cycle",
+        "request-response cycle",
+    ],
 };
 
 /// The `django-orm` simulation, as the registry lists it.
@@ -88,6 +102,8 @@ pub const ORM_INFO: crate::sim::SimInfo = crate::sim::SimInfo {
     factory: orm_factory,
     presets: ORM_PRESETS,
     picture: || Box::<OrmPicture>::default(),
+    quiz: &[orm_quiz::LOOP, orm_quiz::CACHE, orm_quiz::REVERSE],
+    pairing: &["ORM", "select_related", "prefetch_related", "N+1", "对象关系映射"],
 };
 
 /// The body of the CSRF failure response. Django renders a longer page here;

@@ -87,6 +87,7 @@ mod events;
 mod hash;
 mod least_conn;
 mod picture;
+pub mod quiz;
 mod random;
 mod rr;
 mod session;
@@ -107,6 +108,8 @@ pub const INFO: crate::sim::SimInfo = crate::sim::SimInfo {
     factory,
     presets: PRESETS,
     picture: || Box::<UpstreamPicture>::default(),
+    quiz: &[quiz::SWRR, quiz::IP_HASH, quiz::CONSISTENT],
+    pairing: &["负载均衡", "load balanc", "upstream", "加权轮询", "round robin", "round-robin"],
 };
 
 use crate::sim::trace::{NoTrace, Observer, Rng};

@@ -80,6 +80,7 @@ use crate::sim::trace::{NoTrace, Observer};
 
 mod events;
 mod picture;
+pub mod quiz;
 mod server;
 mod session;
 mod siphash;
@@ -101,6 +102,15 @@ pub const INFO: crate::sim::SimInfo = crate::sim::SimInfo {
     factory,
     presets: PRESETS,
     picture: || Box::<DictPicture>::default(),
+    quiz: &[quiz::GROW, quiz::STEPS, quiz::SHRINK],
+    pairing: &[
+        "字典",
+        "渐进式 rehash",
+        "rehash",
+        "dict",
+        "哈希表",
+        "hashtable",
+    ],
 };
 
 /// Size of the first table (`DICT_HT_INITIAL_SIZE`).

@@ -72,6 +72,7 @@
 mod events;
 pub mod num;
 pub mod picture;
+pub mod quiz;
 pub mod session;
 pub mod skiplist;
 mod view;
@@ -97,6 +98,8 @@ pub const INFO: crate::sim::SimInfo = crate::sim::SimInfo {
     factory,
     presets: PRESETS,
     picture: || Box::<ZsetPicture>::default(),
+    quiz: &[quiz::SEARCH, quiz::RANK, quiz::ENCODING],
+    pairing: &["跳跃表", "跳表", "skiplist", "skip list", "有序集合", "zset", "sorted set"],
 };
 
 /// A printable, unambiguous name for a member or key.

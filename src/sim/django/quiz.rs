@@ -2,8 +2,8 @@
 //! with a short circuit, the full order when a view raises, and which
 //! `process_exception` hooks run.
 
-use super::{choice, range, retry, run, shuffle, Run, Template};
-use crate::quiz::{Kind, Question};
+use crate::question::{Kind, Question};
+use crate::sim::quiz::{choice, range, retry, run, shuffle, Run, Template};
 
 const SIM: &str = "django";
 const POOL: [&str; 6] = ["Auth", "Cors", "Gzip", "Timing", "Trace", "Locale"];

@@ -3,8 +3,8 @@
 
 use serde_json::Value;
 
-use super::{choice, range, retry, run, Run, Template};
-use crate::quiz::Question;
+use crate::question::Question;
+use crate::sim::quiz::{choice, range, retry, run, Run, Template};
 
 const SIM: &str = "redis-dict";
 const CONFIG: &str = "activerehashing: false\n";
@@ -229,7 +229,7 @@ mod tests {
         let (t, i) = tables(&r.last().expect("ran").state);
         assert_eq!(q.kind.answer_text(), describe(&t, i));
         assert!(
-            matches!(q.kind, crate::quiz::Kind::Choice { ref options, .. } if options.len() >= 2)
+            matches!(q.kind, crate::question::Kind::Choice { ref options, .. } if options.len() >= 2)
         );
     }
 }

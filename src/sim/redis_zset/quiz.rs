@@ -1,8 +1,8 @@
 //! `redis-zset` questions: the nodes a skiplist search passes, the rank
 //! `ZRANK` finds among ties, and the encoding after a threshold is crossed.
 
-use super::{choice, range, retry, run, shuffle, Run, Template};
-use crate::quiz::Question;
+use crate::question::Question;
+use crate::sim::quiz::{choice, range, retry, run, shuffle, Run, Template};
 
 const SIM: &str = "redis-zset";
 const NAMES: [&str; 10] = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"];

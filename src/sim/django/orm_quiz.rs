@@ -2,8 +2,8 @@
 //! and without `select_related` / `prefetch_related`, and what the result cache
 //! saves.
 
-use super::{choice, range, retry, run, Run, Template};
-use crate::quiz::Question;
+use crate::question::Question;
+use crate::sim::quiz::{choice, range, retry, run, Run, Template};
 
 const SIM: &str = "django-orm";
 

@@ -4,8 +4,8 @@
 
 use serde_json::Value;
 
-use super::{choice, range, retry, run, shuffle, Run, Template};
-use crate::quiz::{Kind, Question};
+use crate::question::{Kind, Question};
+use crate::sim::quiz::{choice, range, retry, run, shuffle, Run, Template};
 
 const SIM: &str = "nginx-upstream";
 
