@@ -345,6 +345,37 @@ fn picture_of_every_simulation_is_drawn_from_its_run() {
 }
 
 #[test]
+fn every_registered_simulation_draws_every_preset_step_by_step() {
+    // What a new simulation gets without writing a test: each preset's run
+    // prints one picture per step, numbered 0..=N, and the run changes it.
+    for info in tuitor::sim::REGISTRY {
+        for preset in info.presets {
+            let args = [info.name, "--preset", preset.name, "--step", "all"];
+            let p = picture(&args);
+            let blocks: Vec<&str> = p.split(&"─".repeat(100)).map(str::trim).collect();
+            let head = format!("{} · step 0/", info.name);
+            let total: usize = blocks[0]
+                .strip_prefix(&head)
+                .and_then(|r| r.split(|c: char| !c.is_ascii_digit()).next())
+                .and_then(|n| n.parse().ok())
+                .unwrap_or_else(|| panic!("{args:?}: no step count in {:?}", blocks[0]));
+            assert!(total > 0, "{args:?}: the preset made no steps");
+            assert_eq!(blocks.len(), total + 1, "{args:?}: one picture per step");
+            for (k, b) in blocks.iter().enumerate() {
+                let want = format!("{} · step {k}/{total}", info.name);
+                assert!(b.starts_with(&want), "{args:?}: block {k} starts {b:?}");
+            }
+            let body = |b: &str| b.lines().skip(1).collect::<Vec<_>>().join("\n");
+            assert_ne!(
+                body(blocks[0]),
+                body(blocks[total]),
+                "{args:?}: the run left the picture blank"
+            );
+        }
+    }
+}
+
+#[test]
 fn picture_steps_and_width() {
     // Step 0 is the blank picture; a step past the end is refused.
     let p = picture(&["redis-dict", "--cmd", "set a 1", "--step", "0"]);
