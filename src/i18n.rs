@@ -74,8 +74,8 @@ const TABLE: &[(&str, &str, &str)] = &[
     ),
     (
         "app.diagnostics",
-        "{n} 个问题（D 查看）",
-        "{n} problems (D to view)",
+        "{n} 个问题（{key:diagnostics} 查看）",
+        "{n} problems ({key:diagnostics} to view)",
     ),
     (
         "app.no_notes",
@@ -100,8 +100,8 @@ const TABLE: &[(&str, &str, &str)] = &[
     ),
     (
         "app.hint",
-        "? 帮助  f 查找  / 搜索  q 退出",
-        "? help  f find  / search  q quit",
+        "{key:help} 帮助  {key:finder} 查找  {key:search} 搜索  {key:quit} 退出",
+        "{key:help} help  {key:finder} find  {key:search} search  {key:quit} quit",
     ),
     (
         "finder.title",
@@ -116,17 +116,21 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("finder.none", "没有结果", "No results"),
     ("finder.indexing", "正在建立索引……", "Indexing…"),
     ("search.prompt", "搜索本节：", "Search topic: "),
-    ("help.title", "按键帮助（Esc 关闭）", "Keys (Esc to close)"),
+    (
+        "help.title",
+        "按键帮助（{key:list.cancel} 关闭）",
+        "Keys ({key:list.cancel} to close)",
+    ),
     ("outline.title", "本篇大纲", "Outline"),
     (
         "bookmarks.title",
-        "书签（d 删除）",
-        "Bookmarks (d to delete)",
+        "书签（{key:list.delete} 删除）",
+        "Bookmarks ({key:list.delete} to delete)",
     ),
     (
         "bookmarks.empty",
-        "还没有书签：在某一节按 m 添加",
-        "No bookmarks yet: press m on a topic",
+        "还没有书签：在某一节按 {key:browse.bookmark} 添加",
+        "No bookmarks yet: press {key:browse.bookmark} on a topic",
     ),
     ("diagnostics.title", "加载问题", "Loading problems"),
     ("diagnostics.none", "没有问题", "No problems"),
@@ -135,6 +139,25 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("ctx.list", "列表与查找", "Lists and finder"),
     ("ctx.sim", "模拟", "Simulation"),
     ("ctx.quiz", "测验与统计", "Quiz and stats"),
+    (
+        "ctx.edit",
+        "输入行（查找、搜索、命令、填空）",
+        "Input lines (finder, search, command, fill-in)",
+    ),
+    ("action.submit", "提交", "Submit"),
+    ("action.delete_back", "删除前一个字", "Delete the character before"),
+    ("action.delete_word", "删除前一个词", "Delete the word before"),
+    ("action.clear_line", "清空整行", "Clear the line"),
+    (
+        "sim.step0",
+        "（第 0 步：按 {key:step_forward} 前进，{key:play} 播放）",
+        "(step 0: press {key:step_forward} to step, {key:play} to play)",
+    ),
+    (
+        "sim.hint",
+        " {key:step_back}{key:step_forward} 单步  {key:play} {play} ({speed}ms, {key:faster}/{key:slower})  {key:top}/{key:bottom}  {key:next_mark}/{key:prev_mark} 标记  {key:command} 命令  {key:next_preset} 预设  {key:reseed} 种子  {key:reset} 重来  {key:pane} 面板  {key:close} 后退",
+        " {key:step_back}{key:step_forward} step  {key:play} {play} ({speed}ms, {key:faster}/{key:slower})  {key:top}/{key:bottom}  {key:next_mark}/{key:prev_mark} marks  {key:command} command  {key:next_preset} preset  {key:reseed} seed  {key:reset} reset  {key:pane} pane  {key:close} back",
+    ),
     ("action.quit", "退出", "Quit"),
     ("action.help", "显示帮助", "Show this help"),
     (
@@ -254,28 +277,28 @@ const TABLE: &[(&str, &str, &str)] = &[
     ),
     (
         "quiz.hint_recall",
-        "先回忆，再按 Space 看答案",
-        "Recall, then press Space to see the answer",
+        "先回忆，再按 {key:reveal} 看答案",
+        "Recall, then press {key:reveal} to see the answer",
     ),
     (
         "quiz.hint_choice",
-        "按数字选择（或 j/k 移动、Enter 确认）",
-        "Press a number (or j/k and Enter)",
+        "按数字选择（或 {key:down}/{key:up} 移动、{key:open} 确认）",
+        "Press a number (or {key:down}/{key:up} and {key:open})",
     ),
     (
         "quiz.hint_multi",
-        "按数字勾选，Enter 提交",
-        "Numbers toggle, Enter submits",
+        "按数字勾选，{key:open} 提交",
+        "Numbers toggle, {key:open} submits",
     ),
     (
         "quiz.hint_fill",
-        "输入答案，Enter 提交",
-        "Type the answer, Enter submits",
+        "输入答案，{key:edit.submit} 提交",
+        "Type the answer, {key:edit.submit} submits",
     ),
     (
         "quiz.hint_order",
-        "j/k 选择，J/K 移动，Enter 提交",
-        "j/k select, J/K move, Enter submits",
+        "{key:down}/{key:up} 选择，{key:move_item_down}/{key:move_item_up} 移动，{key:open} 提交",
+        "{key:down}/{key:up} select, {key:move_item_down}/{key:move_item_up} move, {key:open} submits",
     ),
     ("quiz.answer", "答案", "Answer"),
     ("quiz.your_answer", "你的答案", "Your answer"),
@@ -289,8 +312,8 @@ const TABLE: &[(&str, &str, &str)] = &[
     ),
     (
         "quiz.grade_hint",
-        "1 重来 · 2 困难 · 3 良好 · 4 简单 · ⏎ {g}",
-        "1 Again · 2 Hard · 3 Good · 4 Easy · ⏎ {g}",
+        "1 重来 · 2 困难 · 3 良好 · 4 简单 · {key:open} → {g}",
+        "1 Again · 2 Hard · 3 Good · 4 Easy · {key:open} → {g}",
     ),
     ("quiz.again", "重来", "Again"),
     ("quiz.hard", "困难", "Hard"),
@@ -298,10 +321,14 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("quiz.easy", "简单", "Easy"),
     (
         "quiz.keys_after",
-        "n 笔记 · s 模拟 · u 撤销 · Esc 返回",
-        "n note · s simulation · u undo · Esc back",
+        "{key:open_note} 笔记 · {key:open_sim} 模拟 · {key:undo} 撤销 · {key:cancel} 返回",
+        "{key:open_note} note · {key:open_sim} simulation · {key:undo} undo · {key:cancel} back",
     ),
-    ("quiz.keys", "u 撤销 · Esc 返回", "u undo · Esc back"),
+    (
+        "quiz.keys",
+        "{key:undo} 撤销 · {key:cancel} 返回",
+        "{key:undo} undo · {key:cancel} back",
+    ),
     (
         "quiz.done",
         "本轮完成：{n} 题，答错 {m} 题。",
@@ -309,8 +336,8 @@ const TABLE: &[(&str, &str, &str)] = &[
     ),
     (
         "quiz.done_keys",
-        "r 重做答错的题 · S 统计 · u 撤销 · Esc 返回",
-        "r redo the missed · S stats · u undo · Esc back",
+        "{key:redo} 重做答错的题 · {key:stats} 统计 · {key:undo} 撤销 · {key:cancel} 返回",
+        "{key:redo} redo the missed · {key:stats} stats · {key:undo} undo · {key:cancel} back",
     ),
     (
         "quiz.empty",
@@ -329,8 +356,8 @@ const TABLE: &[(&str, &str, &str)] = &[
     ),
     (
         "quiz.sim_hint",
-        "模拟场景（按 s 打开）：{name}，seed {seed}",
-        "Scenario (s opens it): {name}, seed {seed}",
+        "模拟场景（按 {key:open_sim} 打开）：{name}，seed {seed}",
+        "Scenario ({key:open_sim} opens it): {name}, seed {seed}",
     ),
     ("quiz.sim_config", "配置：", "Config:"),
     ("quiz.sim_cmds", "命令：{cmds}", "Commands: {cmds}"),
@@ -380,8 +407,8 @@ const TABLE: &[(&str, &str, &str)] = &[
     ),
     (
         "stats.keys",
-        "Q 开始测验 · Esc 返回",
-        "Q start a quiz · Esc back",
+        "{key:quiz} 开始测验 · {key:cancel} 返回",
+        "{key:quiz} start a quiz · {key:cancel} back",
     ),
     ("stats.where", "进度保存在 {p}", "Progress is kept in {p}"),
     (
@@ -391,7 +418,13 @@ const TABLE: &[(&str, &str, &str)] = &[
     ),
 ];
 
-/// The string for `key` in `lang` (the key itself when missing).
+/// Every string: (key, Chinese, English). Strings that name keys say
+/// `{key:ACTION}` and are filled from the live keymap by the terminal UI.
+pub fn entries() -> &'static [(&'static str, &'static str, &'static str)] {
+    TABLE
+}
+
+/// The string for `key` in `lang` (`?` when missing).
 pub fn tr(lang: Lang, key: &str) -> &'static str {
     TABLE
         .iter()

@@ -158,3 +158,44 @@ fn stats_screen_with_reviews() {
     a.screen = Screen::Stats(Box::new(s));
     insta::assert_snapshot!(screen(&a));
 }
+
+#[test]
+fn rebinding_undo_changes_every_quiz_footer_that_names_it() {
+    let keys_of = |yaml: &str| tuitor::yaml::parse(yaml).expect("keymap yaml");
+    let mut a = tui::build_app(
+        fixture_lib(),
+        Store::memory(),
+        tui::Options {
+            lang: Lang::En,
+            theme: "dark".into(),
+            source: "test".into(),
+            keys: keys_of("quiz:\n  undo: [F5]\n  open_sim: [C-o]\n"),
+            ..Default::default()
+        },
+    );
+    a.update(Msg::Term(Event::Resize(100, 20)));
+    a.open_quiz(quiz_opts("测验夹具"));
+    let footer = |a: &App| screen(a).lines().last().unwrap_or_default().to_string();
+    // Asking: the card's hint and the quiz keys.
+    let f = footer(&a);
+    assert!(f.contains("F5 undo"), "{f}");
+    assert!(!f.contains("u undo"), "{f}");
+    // Answered: grades, then note / simulation / undo / back.
+    if f.contains("Type the answer") {
+        keys(&mut a, "x\n");
+    } else {
+        keys(&mut a, "1");
+    }
+    let f = footer(&a);
+    assert!(f.contains("F5 undo") && f.contains("C-o simulation"), "{f}");
+    assert!(!f.contains("u undo") && !f.contains("s simulation"), "{f}");
+    // And the key does what the footer says: F5 takes the grade back (a
+    // function key, so it also works while a fill-in answer is being typed).
+    keys(&mut a, "3");
+    a.update(Msg::Term(Event::Key(KeyEvent::new(
+        KeyCode::F(5),
+        KeyModifiers::NONE,
+    ))));
+    let f = footer(&a);
+    assert!(f.contains("undone"), "{f}");
+}

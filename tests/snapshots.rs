@@ -136,8 +136,10 @@ fn notes_loaded_in_the_background_fill_the_tree_and_resume() {
             ..Default::default()
         },
     );
-    a.loading = Some((0, 0));
-    a.building = Some((tuitor::search::Index::empty(), 0));
+    a.update(Msg::Background {
+        worker: None,
+        loading: true,
+    });
     a.update(Msg::Term(Event::Resize(80, 24)));
     assert!(screen(&a).contains("loading 0/0 notes"));
     let (tx, rx) = std::sync::mpsc::channel();
@@ -156,7 +158,7 @@ fn notes_loaded_in_the_background_fill_the_tree_and_resume() {
     }
     assert!(a.loading.is_none());
     // The index grew with the notes and answers as one built from scratch.
-    let built = a.built.take().expect("an index built while loading");
+    let built = a.search.built.take().expect("an index built while loading");
     let whole = tuitor::search::Index::build(&a.lib);
     assert_eq!(built.entries.len(), whole.entries.len());
     for (x, y) in built.entries.iter().zip(&whole.entries) {
@@ -184,7 +186,10 @@ fn enter_in_the_finder_before_the_worker_answers_still_jumps_to_the_best_hit() {
     let mut a = app(Lang::Zh, 120, 40);
     // A search worker that has not answered yet.
     let (tx, _rx) = std::sync::mpsc::channel();
-    a.search_tx = Some(tx);
+    a.update(Msg::Background {
+        worker: Some(tx),
+        loading: false,
+    });
     keys(&mut a, "ftyb\n");
     assert!(screen(&a).contains("Redis 基础 › 2. 跳跃表"));
 }

@@ -279,7 +279,7 @@ pub fn pairing_rules() -> &'static [crate::content::pairing::Rule] {
             .iter()
             .map(|s| crate::content::pairing::Rule {
                 sim: s.name.to_string(),
-                preset: None,
+                preset: s.presets.first().map(|p| p.name.to_string()),
                 keywords: s.pairing.iter().map(|k| k.to_string()).collect(),
             })
             .collect()
@@ -336,7 +336,7 @@ pub fn describe(s: &crate::content::SimRef, lang: crate::i18n::Lang) -> String {
             .as_deref()
             .and_then(|p| info.presets.iter().find(|x| x.name == p))
             .map_or_else(
-                || info.about.to_string(),
+                || info.about_in(lang).to_string(),
                 |p| lang.pick(p.zh, p.en).to_string(),
             ),
         None => match lang {

@@ -18,10 +18,11 @@ use crate::render::Doc;
 use crate::search::{Index, Kind};
 use crate::store::{Store, TopicKey};
 
+use super::edit::Edited;
 use super::keymap::{Action, Ctx, Key, Keymap};
 use super::quiz::{clock_seed, Effect as QuizEffect, QuizScreen};
 use super::sim::{Effect as SimEffect, SimScreen};
-use super::stats::StatsScreen;
+use super::stats::{Effect as StatsEffect, StatsScreen};
 use super::theme::Theme;
 use crate::quiz::{schedule, Scenario};
 use crate::sim::player::{Player, Previews};
@@ -31,8 +32,11 @@ use chrono::Utc;
 pub const MIN_W: u16 = 40;
 /// Smallest usable terminal.
 pub const MIN_H: u16 = 10;
-/// How many finder results are kept.
-pub const FINDER_LIMIT: usize = 200;
+
+pub use super::finder::{Finder, Search, Work, FINDER_LIMIT};
+
+/// The longest finder query or in-topic search, in characters.
+pub const MAX_QUERY_CHARS: usize = 1024;
 
 /// Something that happened.
 #[derive(Clone, Debug)]
@@ -52,6 +56,15 @@ pub enum Msg {
     Found(u64, Vec<crate::search::Hit>, Vec<crate::search::Entry>),
     /// Live previews of the simulation cards, computed in the background.
     Previews(Arc<Previews>),
+    /// The run loop started its background work: finder queries go to
+    /// `worker` (if any), and notes are `loading` (they arrive as
+    /// [`Msg::Loaded`]).
+    Background {
+        /// The search thread's inbox.
+        worker: Option<std::sync::mpsc::Sender<Work>>,
+        /// Whether notes will arrive.
+        loading: bool,
+    },
 }
 
 /// Which pane has the keyboard.
@@ -70,45 +83,6 @@ pub struct ListState {
     pub sel: usize,
     /// First row shown.
     pub offset: usize,
-}
-
-/// The global finder.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Finder {
-    /// What was typed.
-    pub query: String,
-    /// Current results.
-    pub hits: Vec<crate::search::Hit>,
-    /// The entry of each hit (the index that found them may still be growing,
-    /// so the results carry what they show).
-    pub entries: Vec<crate::search::Entry>,
-    /// Selection.
-    pub list: ListState,
-}
-
-impl Finder {
-    /// Show `hits` from `index`.
-    fn show(&mut self, index: &Index, hits: Vec<crate::search::Hit>) {
-        self.entries = index.entries_of(&hits);
-        self.hits = hits;
-        self.list = ListState::default();
-    }
-}
-
-/// Work for the finder's search thread.
-#[derive(Debug)]
-pub enum Work {
-    /// Search for this query (generation, text); only the newest pending one
-    /// runs.
-    Query(u64, String),
-    /// The search entries of the next note, whose topics start at this id:
-    /// the thread's index grows with the notes, and searches made while they
-    /// load cover the notes in so far.
-    Part(crate::search::IndexPart, TopicId),
-    /// Every note is in: the grown index is complete.
-    Finish,
-    /// The complete index, built elsewhere.
-    Ready(Arc<Index>),
 }
 
 /// What is on top of the browse screen.
@@ -234,21 +208,8 @@ pub fn layout(w: u16, h: u16, focus: Focus) -> Option<Layout> {
 pub struct App {
     /// The notes (shared with the indexing thread).
     pub lib: Arc<Library>,
-    /// The search index (empty until [`Msg::Indexed`] arrives).
-    pub index: Arc<Index>,
-    /// Whether the index is still being built.
-    pub indexing: bool,
-    /// The index of the notes loading in the background, built as they
-    /// arrive, with the number of topics it covers (`None`: build it whole
-    /// once they are in).
-    pub building: Option<(Index, usize)>,
-    /// The index built while loading, once every note is in.
-    pub built: Option<Arc<Index>>,
-    /// While notes load: the search thread grows the index (see
-    /// [`Work::Part`]); the number of topics it covers.
-    pub feeding: Option<usize>,
-    /// The search thread completed the index itself (nothing to build).
-    pub fed: bool,
+    /// The search index and the finder's queries (see [`Search`]).
+    pub search: Search,
     /// UI language.
     pub lang: Lang,
     /// Colours.
@@ -292,13 +253,6 @@ pub struct App {
     pub loading: Option<(usize, usize)>,
     /// Whether the user has moved since the start (then resuming would jump).
     pub touched: bool,
-    /// Where finder queries go when a search worker runs (the TUI); tests and
-    /// headless use search on the spot.
-    pub search_tx: Option<std::sync::mpsc::Sender<Work>>,
-    /// The generation of the latest finder query.
-    pub search_gen: u64,
-    /// The generation of the finder results on screen.
-    pub found_gen: u64,
     /// The screen to go back to when the simulation screen closes.
     pub sim_return: Option<Box<Screen>>,
     /// Live previews of simulation cards (empty until computed).
@@ -329,12 +283,7 @@ impl App {
         let n = lib.topics.len();
         let mut app = App {
             expanded: vec![false; n],
-            index: Arc::new(Index::default()),
-            indexing: true,
-            building: None,
-            built: None,
-            feeding: None,
-            fed: false,
+            search: Search::default(),
             lib,
             lang,
             theme,
@@ -361,9 +310,6 @@ impl App {
             card: None,
             previews: Arc::default(),
             sim_return: None,
-            search_tx: None,
-            search_gen: 0,
-            found_gen: 0,
             loading: None,
             touched: false,
             back: Vec::new(),
@@ -410,20 +356,7 @@ impl App {
                     // topic before this note.
                     let base = lib.topics.len();
                     let after = base + n.topics.len();
-                    match (&mut self.building, &mut self.feeding, &self.search_tx) {
-                        (Some((index, covered)), _, _) if *covered == base => {
-                            index.append(part, base);
-                            *covered = after;
-                        }
-                        (_, Some(covered), Some(tx)) if *covered == base => {
-                            let _ = tx.send(Work::Part(part, base));
-                            *covered = after;
-                        }
-                        _ => {
-                            self.building = None;
-                            self.feeding = None;
-                        }
-                    }
+                    self.search.note_loaded(part, base, after);
                     lib.push(n, d);
                 }
                 crate::sim::attach(lib, first_note..lib.notes.len());
@@ -453,16 +386,7 @@ impl App {
             LoadEvent::Problems(p) => Arc::make_mut(&mut self.lib).diagnostics.extend(p),
             LoadEvent::Done => {
                 self.loading = None;
-                self.built = match self.building.take() {
-                    Some((mut index, covered)) if covered == self.lib.topics.len() => {
-                        index.shrink_to_fit();
-                        Some(Arc::new(index))
-                    }
-                    _ => None,
-                };
-                if let (Some(covered), Some(tx)) = (self.feeding.take(), &self.search_tx) {
-                    self.fed = covered == self.lib.topics.len() && tx.send(Work::Finish).is_ok();
-                }
+                self.search.loading_done(self.lib.topics.len());
                 // The note the user was reading may have arrived late.
                 if !self.touched {
                     self.go_to_start();
@@ -841,11 +765,7 @@ impl App {
             Mode::Finder(mut f) => {
                 // Enter pressed before the worker answered the latest query:
                 // answer it here rather than jump to a stale hit.
-                if self.found_gen != self.search_gen && !self.indexing {
-                    let hits = self.index.search(&f.query, FINDER_LIMIT);
-                    f.show(&self.index, hits);
-                    self.found_gen = self.search_gen;
-                }
+                self.search.catch_up(&mut f);
                 if let Some(e) = f.entries.get(f.list.sel).cloned() {
                     self.jump_to_hit(e);
                 }
@@ -1147,34 +1067,19 @@ impl App {
         let Mode::Finder(f) = &mut self.mode else {
             return false;
         };
-        let ctrl = k
-            .modifiers
-            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
-        match k.code {
-            KeyCode::Char(c) if !ctrl => f.query.push(c),
-            KeyCode::Backspace => {
-                f.query.pop();
+        match super::edit::key(&mut f.query, k, &self.keymap, MAX_QUERY_CHARS) {
+            Edited::Text => {}
+            Edited::Submit => {
+                self.list_action(Action::Open);
+                return true;
             }
-            KeyCode::Char('u') if k.modifiers.contains(KeyModifiers::CONTROL) => f.query.clear(),
-            KeyCode::Char('w') if k.modifiers.contains(KeyModifiers::CONTROL) => {
-                let trimmed = f.query.trim_end().len();
-                f.query.truncate(trimmed);
-                let cut = f.query.rfind(' ').map_or(0, |i| i + 1);
-                f.query.truncate(cut);
+            Edited::Cancel => {
+                self.list_action(Action::Cancel);
+                return true;
             }
-            _ => return false,
+            Edited::Pass => return false,
         }
-        match &self.search_tx {
-            // A search worker answers with Msg::Found; typing never waits for it.
-            Some(tx) => {
-                self.search_gen += 1;
-                let _ = tx.send(Work::Query(self.search_gen, f.query.clone()));
-            }
-            None => {
-                let hits = self.index.search(&f.query, FINDER_LIMIT);
-                f.show(&self.index, hits);
-            }
-        }
+        self.search.ask(f);
         true
     }
 
@@ -1182,20 +1087,15 @@ impl App {
         let Mode::TopicSearch(q) = &mut self.mode else {
             return;
         };
-        match k.code {
-            KeyCode::Enter => {
+        match super::edit::key(q, k, &self.keymap, MAX_QUERY_CHARS) {
+            Edited::Submit => {
                 let q = std::mem::take(q);
                 self.mode = Mode::Normal;
                 self.find_in_topic(&q);
                 self.first_match_from_scroll();
             }
-            KeyCode::Esc => self.mode = Mode::Normal,
-            KeyCode::Backspace => {
-                q.pop();
-            }
-            KeyCode::Char(c) if !k.modifiers.contains(KeyModifiers::CONTROL) => q.push(c),
-            KeyCode::Char('c') => self.mode = Mode::Normal,
-            _ => {}
+            Edited::Cancel => self.mode = Mode::Normal,
+            Edited::Text | Edited::Pass => {}
         }
     }
 
@@ -1321,34 +1221,22 @@ impl App {
         match msg {
             Msg::Loaded(ev) => self.on_loaded(ev),
             Msg::Found(gen, hits, entries) => match &mut self.mode {
-                Mode::Finder(f) if gen == self.search_gen => {
-                    // The same query answered again over more notes keeps the
-                    // selection where it was.
-                    let list = if gen == self.found_gen {
-                        let mut l = f.list.clone();
-                        l.sel = l.sel.min(hits.len().saturating_sub(1));
-                        l.offset = l.offset.min(l.sel);
-                        l
-                    } else {
-                        ListState::default()
-                    };
-                    f.hits = hits;
-                    f.entries = entries;
-                    f.list = list;
-                    self.found_gen = gen;
-                    true
-                }
+                Mode::Finder(f) => self.search.found(f, gen, hits, entries),
                 _ => false,
             },
             Msg::Indexed(index) => {
-                self.index = index;
-                self.indexing = false;
-                if let (Mode::Finder(f), None) = (&mut self.mode, &self.search_tx) {
-                    let hits = self.index.search(&f.query, FINDER_LIMIT);
-                    f.show(&self.index, hits);
-                    return true;
+                let here = self.search.indexed(index);
+                if let (Mode::Finder(f), true) = (&mut self.mode, here) {
+                    self.search.answer_here(f);
                 }
                 // The status bar stops saying "indexing".
+                true
+            }
+            Msg::Background { worker, loading } => {
+                self.search.started(worker, loading);
+                if loading {
+                    self.loading = Some((0, 0));
+                }
                 true
             }
             Msg::Previews(p) => {
@@ -1466,22 +1354,15 @@ impl App {
                     }
                 }
             }
-            Screen::Stats(s) => {
-                let key = Key::from_event(&k);
-                if k.modifiers.contains(KeyModifiers::CONTROL) && k.code == KeyCode::Char('c') {
+            Screen::Stats(s) => match s.key(&k, &self.keymap) {
+                StatsEffect::None => self.screen = Screen::Stats(s),
+                StatsEffect::Back => {}
+                StatsEffect::Quit => {
                     self.quit = true;
                     self.screen = Screen::Stats(s);
-                    return;
                 }
-                match self.keymap.lookup(Ctx::Quiz, key) {
-                    Some(Action::Cancel) => {}
-                    Some(Action::Quit) => {
-                        self.quit = true;
-                    }
-                    Some(Action::Quiz) => self.open_quiz(schedule::Options::default()),
-                    _ => self.screen = Screen::Stats(s),
-                }
-            }
+                StatsEffect::Quiz => self.open_quiz(schedule::Options::default()),
+            },
             other => self.screen = other,
         }
     }

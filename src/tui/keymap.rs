@@ -1,8 +1,10 @@
 //! Key bindings as data.
 //!
 //! The defaults live in `assets/keymap.yaml` (per context: `global`, `browse`,
-//! `list`); the user's `config.yaml` can rebind any action. The help screen is
-//! generated from the same table, so it cannot drift from what keys do.
+//! `list`, `sim`, `quiz`, `edit`); the user's `config.yaml` can rebind any
+//! action. The help screen, every footer and every hint are generated from the
+//! same table ([`Keymap::fill`]), so none can drift from what the keys do, and
+//! the line editors read their keys from the `edit` context too.
 
 use std::collections::BTreeMap;
 
@@ -22,6 +24,9 @@ pub enum Ctx {
     Sim,
     /// The quiz and stats screens.
     Quiz,
+    /// Line editors: the finder's query, in-topic search, the simulation's
+    /// command line, fill-in answers. Unbound characters are typed as text.
+    Edit,
 }
 
 impl Ctx {
@@ -32,6 +37,7 @@ impl Ctx {
             "list" => Some(Ctx::List),
             "sim" => Some(Ctx::Sim),
             "quiz" => Some(Ctx::Quiz),
+            "edit" => Some(Ctx::Edit),
             _ => None,
         }
     }
@@ -43,6 +49,7 @@ impl Ctx {
             Ctx::List => "ctx.list",
             Ctx::Sim => "ctx.sim",
             Ctx::Quiz => "ctx.quiz",
+            Ctx::Edit => "ctx.edit",
         }
     }
 }
@@ -105,6 +112,10 @@ pub enum Action {
     OpenSim,
     MoveItemUp,
     MoveItemDown,
+    Submit,
+    DeleteBack,
+    DeleteWord,
+    ClearLine,
 }
 
 impl Action {
@@ -284,7 +295,7 @@ impl Keymap {
         for (ctx_name, actions) in overrides {
             let Some(ctx) = Ctx::parse(ctx_name) else {
                 problems.push(format!(
-                    "unknown key context {ctx_name:?} (use global, browse, list, sim or quiz)"
+                    "unknown key context {ctx_name:?} (use global, browse, list, sim, quiz or edit)"
                 ));
                 continue;
             };
@@ -337,13 +348,77 @@ impl Keymap {
         })
     }
 
-    /// The first key bound to an action, for hints.
-    pub fn first_key(&self, ctx: Ctx, action: Action) -> Option<String> {
+    /// The action bound to `key` in `ctx` itself, without the global
+    /// fallback (what a line editor asks: an unbound `q` is text there).
+    pub fn lookup_in(&self, ctx: Ctx, key: Key) -> Option<Action> {
         self.bindings
             .iter()
-            .find(|b| (b.ctx == ctx || b.ctx == Ctx::Global) && b.action == action)
-            .and_then(|b| b.keys.first())
-            .map(Key::label)
+            .find(|b| b.ctx == ctx && b.keys.contains(&key))
+            .map(|b| b.action)
+    }
+
+    /// The first key bound to an action in `ctx` (or globally), for hints.
+    pub fn first_key(&self, ctx: Ctx, action: Action) -> Option<String> {
+        let keys = |c: Ctx| {
+            self.bindings
+                .iter()
+                .find(|b| b.ctx == c && b.action == action)
+                .and_then(|b| b.keys.first())
+        };
+        keys(ctx).or_else(|| keys(Ctx::Global)).map(Key::label)
+    }
+
+    /// `text` with every `{key:ACTION}` replaced by the first key bound to
+    /// ACTION in `ctx` (or globally), and every `{key:CTX.ACTION}` by the one
+    /// in CTX. An action with no key shows as `—`; anything else in braces is
+    /// left for `trf`. Every footer and hint goes through here.
+    pub fn fill(&self, ctx: Ctx, text: &str) -> String {
+        const OPEN: &str = "{key:";
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(i) = rest.find(OPEN) {
+            out.push_str(&rest[..i]);
+            let after = &rest[i + OPEN.len()..];
+            let Some(end) = after.find('}') else {
+                out.push_str(&rest[i..]);
+                return out;
+            };
+            let name = &after[..end];
+            let (c, action) = match name.split_once('.') {
+                Some((c, a)) => (Ctx::parse(c), a),
+                None => (Some(ctx), name),
+            };
+            let action = serde_json::from_value::<Action>(serde_json::Value::String(action.into()));
+            match (c, action) {
+                (Some(c), Ok(a)) => {
+                    out.push_str(&self.first_key(c, a).unwrap_or_else(|| "—".into()))
+                }
+                _ => out.push_str(&rest[i..i + OPEN.len() + end + 1]),
+            }
+            rest = &after[end + 1..];
+        }
+        out.push_str(rest);
+        out
+    }
+
+    /// The UI string `key` in `lang` with its keys filled in for `ctx`.
+    pub fn tr(&self, lang: crate::i18n::Lang, ctx: Ctx, key: &str) -> String {
+        self.fill(ctx, crate::i18n::tr(lang, key))
+    }
+
+    /// [`Keymap::tr`] with `{name}` placeholders filled in, as `i18n::trf`.
+    pub fn trf(
+        &self,
+        lang: crate::i18n::Lang,
+        ctx: Ctx,
+        key: &str,
+        args: &[(&str, &dyn std::fmt::Display)],
+    ) -> String {
+        let mut s = self.tr(lang, ctx, key);
+        for (name, value) in args {
+            s = s.replace(&format!("{{{name}}}"), &value.to_string());
+        }
+        s
     }
 }
 
@@ -401,5 +476,87 @@ mod tests {
         assert_eq!(problems.len(), 2, "{problems:?}");
         assert_eq!(km.lookup(Ctx::Browse, key('x')), Some(Action::Down));
         assert_eq!(km.lookup(Ctx::Browse, key('j')), None);
+    }
+
+    /// Every `{key:…}` placeholder in the UI strings: (its context, action).
+    fn placeholders() -> Vec<(&'static str, Ctx, Action)> {
+        let ctx_of = |text: &str| {
+            // The context a string is filled in, by its key's prefix.
+            match text.split('.').next() {
+                Some("quiz" | "stats") => Ctx::Quiz,
+                Some("sim") => Ctx::Sim,
+                Some("help" | "bookmarks") => Ctx::List,
+                _ => Ctx::Browse,
+            }
+        };
+        let mut out = Vec::new();
+        for (key, zh, en) in crate::i18n::entries() {
+            for text in [zh, en] {
+                for part in text.split("{key:").skip(1) {
+                    let name = part.split('}').next().unwrap_or_default();
+                    let (c, a) = match name.split_once('.') {
+                        Some((c, a)) => (Ctx::parse(c).unwrap_or_else(|| panic!("{key}: {c}")), a),
+                        None => (ctx_of(key), name),
+                    };
+                    let a = serde_json::from_value::<Action>(serde_json::Value::String(a.into()))
+                        .unwrap_or_else(|_| panic!("{key}: no action {a}"));
+                    out.push((*key, c, a));
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn every_hint_names_a_bound_action_and_follows_a_rebinding() {
+        let km = Keymap::default_map();
+        let found = placeholders();
+        assert!(found.len() > 30, "{}", found.len());
+        for (key, ctx, action) in found {
+            assert!(
+                km.first_key(ctx, action).is_some(),
+                "{key}: {action:?} has no default key in {ctx:?}"
+            );
+            // Rebind the action to F12 where the hint looks it up: the hint says F12.
+            let mut re = km.clone();
+            let owner = if re
+                .bindings
+                .iter()
+                .any(|b| b.ctx == ctx && b.action == action)
+            {
+                ctx
+            } else {
+                Ctx::Global
+            };
+            for b in &mut re.bindings {
+                if b.ctx == owner && b.action == action {
+                    b.keys = vec![Key::parse("F12").unwrap()];
+                }
+            }
+            for lang in [crate::i18n::Lang::Zh, crate::i18n::Lang::En] {
+                let text = re.tr(lang, ctx, key);
+                assert!(
+                    text.contains("F12"),
+                    "{key} in {lang:?} ignores the rebinding: {text}"
+                );
+                assert!(!text.contains("{key:"), "{key}: unfilled: {text}");
+            }
+        }
+    }
+
+    #[test]
+    fn fill_leaves_other_braces_and_marks_unbound_actions() {
+        let mut km = Keymap::default_map();
+        assert_eq!(
+            km.fill(Ctx::Quiz, "{key:undo} undo · {n} cards"),
+            "u undo · {n} cards"
+        );
+        assert_eq!(
+            km.fill(Ctx::Quiz, "{key:edit.submit} / {key:nope} / {key:"),
+            "Enter / {key:nope} / {key:"
+        );
+        let raw: Raw = crate::yaml::parse("quiz:\n  undo: []\n").unwrap();
+        km.apply(&raw);
+        assert_eq!(km.fill(Ctx::Quiz, "{key:undo} undo"), "— undo");
     }
 }

@@ -7,6 +7,8 @@
 //! no CPU, and redraws only when a message changed something.
 
 pub mod app;
+pub mod edit;
+pub mod finder;
 pub mod keymap;
 pub mod quiz;
 pub mod sim;
@@ -29,7 +31,7 @@ use ratatui::Terminal;
 use crate::content::Library;
 use crate::i18n::Lang;
 use crate::store::Store;
-use app::Work;
+use finder::{search_thread, Work};
 
 pub use app::{App, Msg};
 
@@ -142,83 +144,6 @@ pub fn build_app_deferred(lib: std::sync::Arc<Library>, store: Store, opts: Opti
     app
 }
 
-/// How often a search is run again while the index grows under it.
-const REFRESH: std::time::Duration = std::time::Duration::from_millis(250);
-
-/// The finder's search thread: answers [`Work::Query`] with [`Msg::Found`]
-/// (the newest pending query only), grows its index with [`Work::Part`] while
-/// notes load (answering the last query again as they arrive, at most every
-/// [`REFRESH`]), and hands the completed index to the UI as [`Msg::Indexed`].
-fn search_thread(work: &mpsc::Receiver<Work>, found: &mpsc::Sender<Msg>) {
-    use std::sync::Arc;
-    use std::time::Instant;
-    let mut growing = crate::search::Index::empty();
-    let mut ready: Option<Arc<crate::search::Index>> = None;
-    let mut last: Option<(u64, String)> = None;
-    let mut stale = false;
-    let mut searched = Instant::now();
-    // Narrows as the query grows (it starts over when the index changes).
-    let mut searcher = crate::search::Searcher::new();
-    loop {
-        // Wait for work; with more notes in since the last answer, wait only
-        // until it is time to answer again.
-        let first = if stale && last.is_some() {
-            match work.recv_timeout(REFRESH.saturating_sub(searched.elapsed())) {
-                Ok(w) => Some(w),
-                Err(mpsc::RecvTimeoutError::Timeout) => None,
-                Err(mpsc::RecvTimeoutError::Disconnected) => return,
-            }
-        } else {
-            match work.recv() {
-                Ok(w) => Some(w),
-                Err(_) => return,
-            }
-        };
-        let mut fresh = None;
-        let mut complete = false;
-        for w in first.into_iter().chain(work.try_iter()) {
-            match w {
-                Work::Query(gen, q) => fresh = Some((gen, q)),
-                Work::Part(part, base) => {
-                    growing.append(part, base);
-                    stale = true;
-                }
-                Work::Finish => {
-                    let mut index = std::mem::take(&mut growing);
-                    index.shrink_to_fit();
-                    let index = Arc::new(index);
-                    ready = Some(index.clone());
-                    complete = true;
-                    if found.send(Msg::Indexed(index)).is_err() {
-                        return;
-                    }
-                }
-                Work::Ready(index) => {
-                    // Built elsewhere: what grew here is not needed.
-                    growing = crate::search::Index::empty();
-                    ready = Some(index);
-                    complete = true;
-                }
-            }
-        }
-        let due = stale && searched.elapsed() >= REFRESH;
-        match fresh {
-            Some(q) => last = Some(q),
-            None if complete || due => {}
-            None => continue,
-        }
-        let Some((gen, q)) = &last else { continue };
-        let index = ready.as_deref().unwrap_or(&growing);
-        let hits = searcher.search(index, q, app::FINDER_LIMIT);
-        let entries = index.entries_of(&hits);
-        stale = false;
-        searched = Instant::now();
-        if found.send(Msg::Found(*gen, hits, entries)).is_err() {
-            return;
-        }
-    }
-}
-
 /// Run the study guide until the user quits.
 /// `pending` notes (files and folders) are loaded in the background after the
 /// first frame, filling the tree as they arrive.
@@ -247,25 +172,22 @@ pub fn run(
     let (work_tx, work_rx) = mpsc::channel::<Work>();
     let found_tx = tx.clone();
     std::thread::spawn(move || search_thread(&work_rx, &found_tx));
-    app.search_tx = Some(work_tx.clone());
     // Notes load after the first frame: the ones named on the command line, or
     // the built-in ones when the library came empty.
+    let embedded = pending.is_empty() && app.lib.notes.is_empty() && opts_embedded;
+    let loading = !pending.is_empty() || embedded;
+    app.update(Msg::Background {
+        worker: Some(work_tx.clone()),
+        loading,
+    });
     // Each note's search entries are built on the thread that parsed it.
     let part = |n: &crate::content::load::ParsedNote| crate::search::IndexPart::of(&n.topics);
+    let load_tx = tx.clone();
+    let send = move |ev| load_tx.send(Msg::Loaded(ev)).is_ok();
     if !pending.is_empty() {
-        app.loading = Some((0, 0));
-        app.feeding = Some(0);
-        let load_tx = tx.clone();
-        crate::content::background::load_in_background(pending, 2, part, move |ev| {
-            load_tx.send(Msg::Loaded(ev)).is_ok()
-        });
-    } else if app.lib.notes.is_empty() && opts_embedded {
-        app.loading = Some((0, 0));
-        app.feeding = Some(0);
-        let load_tx = tx.clone();
-        crate::content::background::load_embedded_in_background(part, move |ev| {
-            load_tx.send(Msg::Loaded(ev)).is_ok()
-        });
+        crate::content::background::load_in_background(pending, 2, part, send);
+    } else if embedded {
+        crate::content::background::load_embedded_in_background(part, send);
     }
     // The first frame never waits for the search index either: it is complete
     // once every note is in (or built then, when it could not grow with them).
@@ -357,7 +279,7 @@ pub fn run(
         }
         if !lib_sent && app.loading.is_none() {
             // The search thread completed the index, or it is built now.
-            let _ = lib_tx.send((app.lib.clone(), app.fed));
+            let _ = lib_tx.send((app.lib.clone(), app.search.fed));
             lib_sent = true;
         }
         if redraw {

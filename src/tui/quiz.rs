@@ -28,7 +28,11 @@ use crate::sim::trace::Rng;
 use crate::store::db::NewReview;
 use crate::store::Store;
 
+use super::edit::Edited;
 use super::keymap::{Action, Ctx, Key, Keymap};
+
+/// The longest fill-in answer, in characters.
+const MAX_ANSWER_CHARS: usize = 1024;
 use super::theme::Theme;
 
 /// What the app should do after a key.
@@ -313,24 +317,19 @@ impl QuizScreen {
             return Effect::Quit;
         }
         self.message = None;
-        // Typing a fill-in answer: characters are text.
+        // Typing a fill-in answer: the line editor's keys; cancelling the line
+        // is the quiz's own cancel.
         if let Some(cur) = self.current.as_mut() {
             if matches!(cur.q.kind, Kind::Fill { .. }) && cur.phase == Phase::Asking {
-                match k.code {
-                    KeyCode::Char(c) if !ctrl => {
-                        cur.input.push(c);
-                        return Effect::None;
-                    }
-                    KeyCode::Backspace => {
-                        cur.input.pop();
-                        return Effect::None;
-                    }
-                    KeyCode::Enter => {
+                match super::edit::key(&mut cur.input, k, keymap, MAX_ANSWER_CHARS) {
+                    Edited::Text => return Effect::None,
+                    Edited::Submit => {
                         let r = Response::Text(cur.input.clone());
                         self.answer(r);
                         return Effect::None;
                     }
-                    _ => {}
+                    Edited::Cancel => return Effect::Back,
+                    Edited::Pass => {}
                 }
             }
         }
@@ -492,7 +491,7 @@ fn rating_name(lang: Lang, r: u8) -> &'static str {
 /// Draw the quiz screen.
 /// Draw the quiz screen; `saving` is false while progress is kept in memory
 /// only, which the status line then says for as long as it lasts.
-pub fn draw(q: &QuizScreen, lang: Lang, theme: &Theme, saving: bool, f: &mut Frame) {
+pub fn draw(q: &QuizScreen, lang: Lang, theme: &Theme, keys: &Keymap, saving: bool, f: &mut Frame) {
     let area = f.area();
     let rows = Layout::default()
         .direction(Direction::Vertical)
@@ -544,7 +543,7 @@ pub fn draw(q: &QuizScreen, lang: Lang, theme: &Theme, saving: bool, f: &mut Fra
                     &[("n", &total), ("m", &missed)],
                 )));
             }
-            hint = tr(lang, "quiz.done_keys").to_string();
+            hint = keys.tr(lang, Ctx::Quiz, "quiz.done_keys");
         }
         Some(cur) => {
             let card = &q.deck.cards[cur.idx];
@@ -642,8 +641,9 @@ pub fn draw(q: &QuizScreen, lang: Lang, theme: &Theme, saving: bool, f: &mut Fra
                 Phase::Asking => {
                     hint = format!(
                         "{} · {}",
-                        tr(
+                        keys.tr(
                             lang,
+                            Ctx::Quiz,
                             match cur.q.kind {
                                 Kind::Recall { .. } => "quiz.hint_recall",
                                 Kind::Choice { .. } => "quiz.hint_choice",
@@ -652,7 +652,7 @@ pub fn draw(q: &QuizScreen, lang: Lang, theme: &Theme, saving: bool, f: &mut Fra
                                 Kind::Order { .. } => "quiz.hint_order",
                             }
                         ),
-                        tr(lang, "quiz.keys")
+                        keys.tr(lang, Ctx::Quiz, "quiz.keys")
                     );
                 }
                 Phase::Answered { verdict, suggested } => {
@@ -695,8 +695,9 @@ pub fn draw(q: &QuizScreen, lang: Lang, theme: &Theme, saving: bool, f: &mut Fra
                     }
                     if let Some(sc) = &cur.q.scenario {
                         lines.push(Line::styled(
-                            trf(
+                            keys.trf(
                                 lang,
+                                Ctx::Quiz,
                                 "quiz.sim_hint",
                                 &[("name", &sc.sim), ("seed", &sc.seed)],
                             ),
@@ -721,12 +722,13 @@ pub fn draw(q: &QuizScreen, lang: Lang, theme: &Theme, saving: bool, f: &mut Fra
                     }
                     hint = format!(
                         "{} · {}",
-                        trf(
+                        keys.trf(
                             lang,
+                            Ctx::Quiz,
                             "quiz.grade_hint",
                             &[("g", &rating_name(lang, *suggested))]
                         ),
-                        tr(lang, "quiz.keys_after")
+                        keys.tr(lang, Ctx::Quiz, "quiz.keys_after")
                     );
                 }
             }

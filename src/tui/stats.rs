@@ -2,6 +2,7 @@
 
 use crate::render::Role;
 use chrono::{DateTime, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::{Constraint, Direction, Layout};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::Line;
@@ -15,7 +16,21 @@ use crate::quiz::{build_deck, DeckOptions};
 use crate::render::truncate;
 use crate::store::Store;
 
+use super::keymap::{Action, Ctx, Key, Keymap};
 use super::theme::Theme;
+
+/// What a key on the stats screen asks of the app.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Effect {
+    /// Stay.
+    None,
+    /// Close the screen.
+    Back,
+    /// Quit tuitor.
+    Quit,
+    /// Start a quiz.
+    Quiz,
+}
 
 /// The stats screen's state: the figures, computed when it opens.
 #[derive(Clone, Debug, PartialEq)]
@@ -29,6 +44,19 @@ pub struct StatsScreen {
 }
 
 impl StatsScreen {
+    /// Handle a key (Ctrl-C always quits).
+    pub fn key(&self, k: &KeyEvent, keymap: &Keymap) -> Effect {
+        if k.modifiers.contains(KeyModifiers::CONTROL) && k.code == KeyCode::Char('c') {
+            return Effect::Quit;
+        }
+        match keymap.lookup(Ctx::Quiz, Key::from_event(k)) {
+            Some(Action::Cancel) => Effect::Back,
+            Some(Action::Quit) => Effect::Quit,
+            Some(Action::Quiz) => Effect::Quiz,
+            _ => Effect::None,
+        }
+    }
+
     /// Compute the figures for `lib` from the store.
     pub fn open(lib: &Library, store: &Store, now: DateTime<Utc>) -> StatsScreen {
         let deck = build_deck(lib, DeckOptions::default());
@@ -50,7 +78,7 @@ impl StatsScreen {
 }
 
 /// Draw the stats screen.
-pub fn draw(s: &StatsScreen, lang: Lang, theme: &Theme, f: &mut Frame) {
+pub fn draw(s: &StatsScreen, lang: Lang, theme: &Theme, keys: &Keymap, f: &mut Frame) {
     let area = f.area();
     let n_topics = s.stats.topics.len() as u16;
     let rows = Layout::default()
@@ -168,7 +196,7 @@ pub fn draw(s: &StatsScreen, lang: Lang, theme: &Theme, f: &mut Frame) {
     f.render_widget(Paragraph::new(format!("{summary} · {where_}")), rows[2]);
     f.render_widget(
         Paragraph::new(Line::styled(
-            tr(lang, "stats.keys"),
+            keys.tr(lang, Ctx::Quiz, "stats.keys"),
             Style::default().add_modifier(Modifier::DIM),
         )),
         rows[3],

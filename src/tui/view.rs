@@ -18,9 +18,16 @@ use super::keymap::{Action, Ctx};
 pub fn view(app: &App, f: &mut Frame) {
     match &app.screen {
         Screen::Browse => browse(app, f),
-        Screen::Sim(st) => super::sim::view::draw(st, &app.theme, app.lang, f),
-        Screen::Quiz(q) => super::quiz::draw(q, app.lang, &app.theme, !app.store.not_saving(), f),
-        Screen::Stats(s) => super::stats::draw(s, app.lang, &app.theme, f),
+        Screen::Sim(st) => super::sim::view::draw(st, &app.theme, app.lang, &app.keymap, f),
+        Screen::Quiz(q) => super::quiz::draw(
+            q,
+            app.lang,
+            &app.theme,
+            &app.keymap,
+            !app.store.not_saving(),
+            f,
+        ),
+        Screen::Stats(s) => super::stats::draw(s, app.lang, &app.theme, &app.keymap, f),
     }
 }
 
@@ -259,7 +266,7 @@ fn draw_status(app: &App, f: &mut Frame, r: Rect) {
         Mode::TopicSearch(q) => format!(" {}{}▏", tr(app.lang, "search.prompt"), q),
         _ => match &app.message {
             Some(m) => format!(" {m}"),
-            None => format!(" {}", tr(app.lang, "app.hint")),
+            None => format!(" {}", app.keymap.tr(app.lang, Ctx::Browse, "app.hint")),
         },
     };
     let mut right = String::new();
@@ -270,12 +277,17 @@ fn draw_status(app: &App, f: &mut Frame, r: Rect) {
     }
     let problems = app.lib.diagnostics.len();
     if problems > 0 {
-        right.push_str(&trf(app.lang, "app.diagnostics", &[("n", &problems)]));
+        right.push_str(&app.keymap.trf(
+            app.lang,
+            Ctx::Browse,
+            "app.diagnostics",
+            &[("n", &problems)],
+        ));
         right.push_str(" · ");
     }
     right.push_str(&match (app.loading, app.lib.notes.len()) {
         (Some((done, total)), _) => trf(app.lang, "app.loading", &[("i", &done), ("n", &total)]),
-        (None, n) if app.indexing => trf(app.lang, "app.indexing", &[("n", &n)]),
+        (None, n) if app.search.indexing => trf(app.lang, "app.indexing", &[("n", &n)]),
         (None, 1) => tr(app.lang, "app.note_one").to_string(),
         (None, n) => trf(app.lang, "app.notes", &[("n", &n)]),
     });
@@ -368,7 +380,7 @@ fn draw_finder(app: &App, f: &mut Frame, area: Rect) {
     );
     let list_area = Rect::new(inner.x, inner.y + 1, inner.width, inner.height - 1);
     if fd.hits.is_empty() {
-        let msg = if app.indexing {
+        let msg = if app.search.indexing {
             "finder.indexing"
         } else if fd.query.trim().is_empty() {
             "finder.empty"
@@ -445,7 +457,12 @@ fn draw_finder(app: &App, f: &mut Frame, area: Rect) {
 fn draw_help(app: &App, f: &mut Frame, area: Rect) {
     let Mode::Help(ls) = &app.mode else { return };
     let rect = overlay_rect(area, 72);
-    let inner = list_block(app, f, tr(app.lang, "help.title"), rect);
+    let inner = list_block(
+        app,
+        f,
+        &app.keymap.tr(app.lang, Ctx::List, "help.title"),
+        rect,
+    );
     let mut rows = Vec::new();
     let mut last_ctx: Option<Ctx> = None;
     for b in &app.keymap.bindings {
@@ -505,11 +522,17 @@ fn draw_bookmarks(app: &App, f: &mut Frame, area: Rect) {
         return;
     };
     let rect = overlay_rect(area, 80);
-    let inner = list_block(app, f, tr(app.lang, "bookmarks.title"), rect);
+    let inner = list_block(
+        app,
+        f,
+        &app.keymap.tr(app.lang, Ctx::List, "bookmarks.title"),
+        rect,
+    );
     let marks = app.bookmark_topics();
     if marks.is_empty() {
         f.render_widget(
-            Paragraph::new(tr(app.lang, "bookmarks.empty")).style(app.theme.style(Role::Dim)),
+            Paragraph::new(app.keymap.tr(app.lang, Ctx::List, "bookmarks.empty"))
+                .style(app.theme.style(Role::Dim)),
             inner,
         );
         return;

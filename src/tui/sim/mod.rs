@@ -10,11 +10,12 @@ pub mod view;
 
 use std::time::Duration;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use crossterm::event::{KeyEvent, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Rect;
 
 use crate::sim::player::{Player, Submitted};
 
+use super::edit::Edited;
 use super::keymap::{Action, Ctx, Key, Keymap};
 
 /// Playback speeds: milliseconds per step.
@@ -143,7 +144,7 @@ impl SimScreen {
     /// visible height.
     pub fn key(&mut self, k: &KeyEvent, keymap: &Keymap, size: (u16, u16)) -> Effect {
         if self.input.is_some() {
-            self.input_key(k);
+            self.input_key(k, keymap);
             return Effect::None;
         }
         self.error = None;
@@ -216,13 +217,12 @@ impl SimScreen {
         Effect::None
     }
 
-    fn input_key(&mut self, k: &KeyEvent) {
-        let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
+    fn input_key(&mut self, k: &KeyEvent, keys: &Keymap) {
         let Some(input) = self.input.as_mut() else {
             return;
         };
-        match k.code {
-            KeyCode::Enter => {
+        match super::edit::key(input, k, keys, MAX_INPUT) {
+            Edited::Submit => {
                 let line = self.input.take().unwrap_or_default();
                 self.playing = false;
                 match self.player.submit(&line) {
@@ -232,14 +232,8 @@ impl SimScreen {
                 }
                 self.log_offset = None;
             }
-            KeyCode::Esc => self.input = None,
-            KeyCode::Backspace => {
-                input.pop();
-            }
-            KeyCode::Char('c') if ctrl => self.input = None,
-            KeyCode::Char('u') if ctrl => input.clear(),
-            KeyCode::Char(c) if !ctrl && input.chars().count() < MAX_INPUT => input.push(c),
-            _ => {}
+            Edited::Cancel => self.input = None,
+            Edited::Text | Edited::Pass => {}
         }
     }
 
@@ -292,6 +286,7 @@ impl SimScreen {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crossterm::event::{KeyCode, KeyModifiers};
 
     fn press(c: KeyCode) -> KeyEvent {
         KeyEvent::new(c, KeyModifiers::NONE)

@@ -8,9 +8,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
-use crate::i18n::{tr, Lang};
+use crate::i18n::Lang;
 use crate::render::{self, truncate, width, Role};
 
+use super::super::keymap::{Ctx, Keymap};
 use super::super::theme::Theme;
 use super::{Pane, SimScreen, SPEEDS};
 
@@ -85,7 +86,7 @@ fn pane_block(theme: &Theme, title: String, focused: bool) -> Block<'static> {
 }
 
 /// Draw the simulation screen.
-pub fn draw(st: &SimScreen, theme: &Theme, lang: Lang, f: &mut Frame) {
+pub fn draw(st: &SimScreen, theme: &Theme, lang: Lang, keys: &Keymap, f: &mut Frame) {
     let area = f.area();
     let Some(l) = layout(area.width, area.height, st.pane) else {
         let msg = lang.pick(
@@ -126,11 +127,7 @@ pub fn draw(st: &SimScreen, theme: &Theme, lang: Lang, f: &mut Frame) {
             lines.insert(
                 0,
                 Line::from(Span::styled(
-                    lang.pick(
-                        "（第 0 步：按 → 或 l 前进，空格播放）",
-                        "(step 0: press → or l to step, Space to play)",
-                    )
-                    .to_string(),
+                    keys.tr(lang, Ctx::Sim, "sim.step0"),
                     theme.style(Role::Dim),
                 )),
             );
@@ -145,7 +142,7 @@ pub fn draw(st: &SimScreen, theme: &Theme, lang: Lang, f: &mut Frame) {
     }
     draw_narration(st, theme, lang, f, l.narration);
     draw_timeline(st, theme, f, l.timeline);
-    draw_status(st, theme, lang, f, l.status);
+    draw_status(st, theme, lang, keys, f, l.status);
 }
 
 fn draw_title(st: &SimScreen, theme: &Theme, lang: Lang, f: &mut Frame, r: Rect) {
@@ -375,7 +372,7 @@ fn draw_timeline(st: &SimScreen, theme: &Theme, f: &mut Frame, r: Rect) {
     f.render_widget(Paragraph::new(Line::from(spans)), Rect::new(x0, r.y, bw, 1));
 }
 
-fn draw_status(st: &SimScreen, theme: &Theme, lang: Lang, f: &mut Frame, r: Rect) {
+fn draw_status(st: &SimScreen, theme: &Theme, lang: Lang, keys: &Keymap, f: &mut Frame, r: Rect) {
     let w = r.width as usize;
     let (text, style) = if let Some(input) = &st.input {
         (format!(" :{input}▏"), theme.style(Role::StatusKey))
@@ -392,17 +389,11 @@ fn draw_status(st: &SimScreen, theme: &Theme, lang: Lang, f: &mut Frame, r: Rect
         };
         let speed = SPEEDS[st.speed.min(SPEEDS.len() - 1)];
         (
-            format!(
-                " ←→ {}  {} {play} ({speed}ms, +/-)  g/G  n/N {}  : {}  p {}  s {}  r {}  Tab {}  Esc {}",
-                lang.pick("单步", "step"),
-                lang.pick("空格", "Space"),
-                lang.pick("标记", "marks"),
-                lang.pick("命令", "command"),
-                lang.pick("预设", "preset"),
-                lang.pick("种子", "seed"),
-                lang.pick("重来", "reset"),
-                lang.pick("面板", "pane"),
-                tr(lang, "action.back"),
+            keys.trf(
+                lang,
+                Ctx::Sim,
+                "sim.hint",
+                &[("play", &play), ("speed", &speed)],
             ),
             theme.style(Role::Status),
         )
