@@ -347,6 +347,40 @@ pub fn wrap(runs: &[(String, Look)], width: usize, first: &[Span], rest: &[Span]
     lines
 }
 
+/// Wrap each of `lines` to `width` columns (at least 4) with [`wrap`],
+/// repeating its leading indentation (up to half the width) on its
+/// continuation lines: for text built line by line, such as the quiz.
+pub fn wrap_lines(lines: &[Line], width: usize) -> Vec<Line> {
+    let width = width.max(4);
+    let mut out = Vec::with_capacity(lines.len());
+    for line in lines {
+        let indent = line
+            .spans
+            .iter()
+            .flat_map(|s| s.text.chars())
+            .take_while(|&c| c == ' ')
+            .count()
+            .min(width / 2);
+        let mut skip = indent;
+        let mut runs = Vec::with_capacity(line.spans.len());
+        for s in &line.spans {
+            let lead = s.text.len() - s.text.trim_start_matches(' ').len();
+            let cut = lead.min(skip);
+            skip -= cut;
+            if cut < s.text.len() {
+                runs.push((s.text[cut..].to_string(), s.look));
+            }
+        }
+        let prefix = [Span {
+            text: " ".repeat(indent),
+            look: Look::of(Role::Body),
+        }];
+        let prefix: &[Span] = if indent > 0 { &prefix } else { &[] };
+        out.extend(wrap(&runs, width, prefix, prefix));
+    }
+    out
+}
+
 /// Break `text` into lines of at most `width` columns (after `prefix`) exactly
 /// where it runs out, keeping every space: for code, where indentation matters.
 pub fn wrap_hard(text: &str, look: Look, width: usize, prefix: &[Span]) -> Vec<Line> {
@@ -406,4 +440,73 @@ pub fn clip_spans(spans: &[Span], max: usize) -> Vec<Span> {
 
 pub(crate) fn prefix_width(p: &[Span]) -> usize {
     p.iter().map(|s| s.text.width()).sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(lines: &[&str], width: usize) -> Vec<String> {
+        let lines: Vec<Line> = lines
+            .iter()
+            .map(|t| Line {
+                spans: vec![Span {
+                    text: t.to_string(),
+                    look: Look::of(Role::Body),
+                }],
+            })
+            .collect();
+        wrap_lines(&lines, width).iter().map(Line::text).collect()
+    }
+
+    #[test]
+    fn chinese_breaks_anywhere_and_keeps_indent() {
+        let t = texts(&["  优点：自带 ORM、迁移、Admin、Auth、表单"], 12);
+        assert_eq!(t[0], "  优点：自带");
+        assert!(t.iter().all(|s| width(s) <= 12), "{t:?}");
+        assert!(t[1..].iter().all(|s| s.starts_with("  ")), "{t:?}");
+        assert_eq!(
+            t.concat().replace(' ', ""),
+            "优点：自带ORM、迁移、Admin、Auth、表单"
+        );
+    }
+
+    #[test]
+    fn latin_breaks_at_spaces_and_empty_lines_stay() {
+        assert_eq!(
+            texts(&["hello brave new world", ""], 11),
+            vec!["hello brave", "new world", ""]
+        );
+    }
+
+    #[test]
+    fn styles_survive_wrapping() {
+        let bold = Look {
+            role: Role::Error,
+            style: InlineStyle {
+                bold: true,
+                ..InlineStyle::default()
+            },
+        };
+        let line = Line {
+            spans: vec![
+                Span {
+                    text: "plain words ".into(),
+                    look: Look::of(Role::Body),
+                },
+                Span {
+                    text: "红色的字".into(),
+                    look: bold,
+                },
+            ],
+        };
+        let out = wrap_lines(&[line], 14);
+        let last = out.last().expect("lines");
+        assert!(
+            last.spans
+                .iter()
+                .any(|s| s.look == bold && s.text.contains('字')),
+            "{out:?}"
+        );
+    }
 }

@@ -15,7 +15,6 @@ pub mod sim;
 pub mod stats;
 pub mod theme;
 pub mod view;
-pub mod wrap;
 
 use std::io::{IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -7,7 +7,7 @@
 //! grade is written to the store, in its own transaction, before the next card
 //! is drawn.
 
-use crate::render::Role;
+use crate::render::{Line as RLine, Look, Role};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -499,10 +499,14 @@ pub fn draw(q: &QuizScreen, lang: Lang, theme: &Theme, keys: &Keymap, saving: bo
         .split(area);
     let body = rows[0];
     let status = rows[1];
-    let accent = Style::default().add_modifier(Modifier::BOLD);
-    let dim = Style::default().add_modifier(Modifier::DIM);
-    let good = theme_style(theme, true);
-    let bad = theme_style(theme, false);
+    // The body is laid out by `render` (wrapped CJK-aware) and coloured by the
+    // theme; only the status line below is drawn directly.
+    let body_look = Look::of(Role::Body);
+    let mut accent = body_look;
+    accent.style.bold = true;
+    let dim = Look::of(Role::Dim);
+    let good = Look::of(Role::Sim);
+    let bad = Look::of(Role::Error);
 
     let mut title = format!(" {} ", tr(lang, "quiz.title"));
     if let Some(t) = &q.opts.topic {
@@ -529,15 +533,15 @@ pub fn draw(q: &QuizScreen, lang: Lang, theme: &Theme, keys: &Keymap, saving: bo
     let inner = block.inner(body);
     f.render_widget(block, body);
 
-    let mut lines: Vec<Line> = Vec::new();
+    let mut lines: Vec<RLine> = Vec::new();
     let hint: String;
     match &q.current {
         None => {
             let missed = q.session.missed.len();
             if total == 0 {
-                lines.push(Line::from(tr(lang, "quiz.empty")));
+                lines.push(rl_body(tr(lang, "quiz.empty")));
             } else {
-                lines.push(Line::from(trf(
+                lines.push(rl_body(trf(
                     lang,
                     "quiz.done",
                     &[("n", &total), ("m", &missed)],
@@ -547,28 +551,25 @@ pub fn draw(q: &QuizScreen, lang: Lang, theme: &Theme, keys: &Keymap, saving: bo
         }
         Some(cur) => {
             let card = &q.deck.cards[cur.idx];
-            let mut head = vec![Span::styled(
+            let mut head = vec![rs(
                 format!("[{}]", tr(lang, kind_label(&cur.q.kind))),
                 accent,
             )];
             if card.origin == Origin::Generated {
-                head.push(Span::styled(
-                    format!(" [{}]", tr(lang, "quiz.generated")),
-                    dim,
-                ));
+                head.push(rs(format!(" [{}]", tr(lang, "quiz.generated")), dim));
             }
             if let Some(s) = card.section.last() {
-                head.push(Span::styled(format!(" {s}"), dim));
+                head.push(rs(format!(" {s}"), dim));
             }
-            lines.push(Line::from(head));
-            lines.push(Line::from(""));
+            lines.push(RLine { spans: head });
+            lines.push(RLine::default());
             if let Some(e) = &q.error {
-                lines.push(Line::styled(trf(lang, "quiz.card_error", &[("e", e)]), bad));
+                lines.push(rl(trf(lang, "quiz.card_error", &[("e", e)]), bad));
             }
             for l in cur.q.prompt.lines() {
-                lines.push(Line::styled(l.to_string(), accent));
+                lines.push(rl(l.to_string(), accent));
             }
-            lines.push(Line::from(""));
+            lines.push(RLine::default());
             let answered = matches!(cur.phase, Phase::Answered { .. });
             match &cur.q.kind {
                 Kind::Choice { options, correct } => {
@@ -581,9 +582,9 @@ pub fn draw(q: &QuizScreen, lang: Lang, theme: &Theme, keys: &Keymap, saving: bo
                         let style = if answered && i == *correct {
                             good
                         } else {
-                            Style::default()
+                            body_look
                         };
-                        lines.push(Line::styled(format!("{mark}{}. {o}", i + 1), style));
+                        lines.push(rl(format!("{mark}{}. {o}", i + 1), style));
                     }
                 }
                 Kind::Multi { options, correct } => {
@@ -601,9 +602,9 @@ pub fn draw(q: &QuizScreen, lang: Lang, theme: &Theme, keys: &Keymap, saving: bo
                         let style = if answered && correct.contains(&i) {
                             good
                         } else {
-                            Style::default()
+                            body_look
                         };
-                        lines.push(Line::styled(format!("{mark}{tick} {}. {o}", i + 1), style));
+                        lines.push(rl(format!("{mark}{tick} {}. {o}", i + 1), style));
                     }
                 }
                 Kind::Order { steps } => {
@@ -620,9 +621,9 @@ pub fn draw(q: &QuizScreen, lang: Lang, theme: &Theme, keys: &Keymap, saving: bo
                         } else if row == cur.cursor {
                             accent
                         } else {
-                            Style::default()
+                            body_look
                         };
-                        lines.push(Line::styled(
+                        lines.push(rl(
                             format!("{mark}{}. {}", row + 1, steps.get(s).map_or("", |x| x)),
                             style,
                         ));
@@ -630,10 +631,12 @@ pub fn draw(q: &QuizScreen, lang: Lang, theme: &Theme, keys: &Keymap, saving: bo
                 }
                 Kind::Fill { .. } => {
                     let cursor = if answered { "" } else { "▏" };
-                    lines.push(Line::from(vec![
-                        Span::styled(format!("{}: ", tr(lang, "quiz.your_answer")), dim),
-                        Span::raw(format!("{}{cursor}", cur.input)),
-                    ]));
+                    lines.push(RLine {
+                        spans: vec![
+                            rs(format!("{}: ", tr(lang, "quiz.your_answer")), dim),
+                            rs(format!("{}{cursor}", cur.input), body_look),
+                        ],
+                    });
                 }
                 Kind::Recall { .. } => {}
             }
@@ -656,45 +659,39 @@ pub fn draw(q: &QuizScreen, lang: Lang, theme: &Theme, keys: &Keymap, saving: bo
                     );
                 }
                 Phase::Answered { verdict, suggested } => {
-                    lines.push(Line::from(""));
+                    lines.push(RLine::default());
                     match verdict.correct {
-                        Some(true) => lines.push(Line::styled(tr(lang, "quiz.correct"), good)),
-                        Some(false) => lines.push(Line::styled(tr(lang, "quiz.wrong"), bad)),
+                        Some(true) => lines.push(rl(tr(lang, "quiz.correct"), good)),
+                        Some(false) => lines.push(rl(tr(lang, "quiz.wrong"), bad)),
                         None => {}
                     }
                     let show_answer = verdict.correct != Some(true)
                         || matches!(cur.q.kind, Kind::Recall { .. } | Kind::Fill { .. });
                     if show_answer {
-                        lines.push(Line::styled(
-                            format!("{}:", tr(lang, "quiz.answer")),
-                            accent,
-                        ));
+                        lines.push(rl(format!("{}:", tr(lang, "quiz.answer")), accent));
                         for l in cur.q.kind.answer_text().lines() {
-                            lines.push(Line::from(format!("  {l}")));
+                            lines.push(rl_body(format!("  {l}")));
                         }
                     }
                     if let Some(d) = &verdict.diff {
-                        lines.push(Line::styled(tr(lang, "quiz.diff").to_string(), dim));
-                        let spans: Vec<Span> = std::iter::once(Span::raw("  "))
+                        lines.push(rl(tr(lang, "quiz.diff").to_string(), dim));
+                        let spans: Vec<crate::render::Span> = std::iter::once(rs("  ", body_look))
                             .chain(d.iter().map(|seg| match seg {
-                                DiffSeg::Same(s) => Span::raw(s.clone()),
-                                DiffSeg::Missing(s) => Span::styled(format!("[-{s}-]"), good),
-                                DiffSeg::Extra(s) => Span::styled(format!("{{+{s}+}}"), bad),
+                                DiffSeg::Same(s) => rs(s.clone(), body_look),
+                                DiffSeg::Missing(s) => rs(format!("[-{s}-]"), good),
+                                DiffSeg::Extra(s) => rs(format!("{{+{s}+}}"), bad),
                             }))
                             .collect();
-                        lines.push(Line::from(spans));
+                        lines.push(RLine { spans });
                     }
                     if !cur.q.explain.is_empty() {
-                        lines.push(Line::styled(
-                            format!("{}:", tr(lang, "quiz.explain")),
-                            accent,
-                        ));
+                        lines.push(rl(format!("{}:", tr(lang, "quiz.explain")), accent));
                         for l in cur.q.explain.lines() {
-                            lines.push(Line::from(format!("  {l}")));
+                            lines.push(rl_body(format!("  {l}")));
                         }
                     }
                     if let Some(sc) = &cur.q.scenario {
-                        lines.push(Line::styled(
+                        lines.push(rl(
                             keys.trf(
                                 lang,
                                 Ctx::Quiz,
@@ -704,15 +701,12 @@ pub fn draw(q: &QuizScreen, lang: Lang, theme: &Theme, keys: &Keymap, saving: bo
                             dim,
                         ));
                         if let Some(c) = &sc.config {
-                            lines.push(Line::styled(
-                                format!("  {}", tr(lang, "quiz.sim_config")),
-                                dim,
-                            ));
+                            lines.push(rl(format!("  {}", tr(lang, "quiz.sim_config")), dim));
                             for l in c.lines() {
-                                lines.push(Line::styled(format!("    {l}"), dim));
+                                lines.push(rl(format!("    {l}"), dim));
                             }
                         }
-                        lines.push(Line::styled(
+                        lines.push(rl(
                             format!(
                                 "  {}",
                                 trf(lang, "quiz.sim_cmds", &[("cmds", &sc.commands.join("; "))])
@@ -735,7 +729,10 @@ pub fn draw(q: &QuizScreen, lang: Lang, theme: &Theme, keys: &Keymap, saving: bo
         }
     }
     let area = pad(inner);
-    let lines = super::wrap::wrap_lines(lines, area.width as usize);
+    let lines: Vec<Line> = crate::render::wrap_lines(&lines, area.width as usize)
+        .iter()
+        .map(|l| theme.line(l))
+        .collect();
     f.render_widget(Paragraph::new(lines), area);
     let status_text = q.message.clone().unwrap_or(hint);
     let mut spans = Vec::new();
@@ -748,7 +745,7 @@ pub fn draw(q: &QuizScreen, lang: Lang, theme: &Theme, keys: &Keymap, saving: bo
     }
     spans.push(Span::styled(
         crate::render::truncate(&status_text, room),
-        dim,
+        Style::default().add_modifier(Modifier::DIM),
     ));
     f.render_widget(Paragraph::new(Line::from(spans)), status);
 }
@@ -763,8 +760,24 @@ fn pad(r: Rect) -> Rect {
 }
 
 /// Right answers in the theme's `sim` style (green), wrong ones in `error`.
-fn theme_style(theme: &Theme, good: bool) -> Style {
-    theme.style(if good { Role::Sim } else { Role::Error })
+/// A body line of the quiz in one look.
+fn rl(text: impl Into<String>, look: Look) -> RLine {
+    RLine {
+        spans: vec![rs(text, look)],
+    }
+}
+
+/// A body line of plain text.
+fn rl_body(text: impl Into<String>) -> RLine {
+    rl(text, Look::of(Role::Body))
+}
+
+/// A span of the quiz body.
+fn rs(text: impl Into<String>, look: Look) -> crate::render::Span {
+    crate::render::Span {
+        text: text.into(),
+        look,
+    }
 }
 
 impl std::fmt::Debug for QuizScreen {
