@@ -34,6 +34,7 @@ pub const MIN_W: u16 = 40;
 pub const MIN_H: u16 = 10;
 
 pub use super::finder::{Finder, Search, Work, FINDER_LIMIT};
+pub use super::list::ListState;
 
 /// The longest finder query or in-topic search, in characters.
 pub const MAX_QUERY_CHARS: usize = 1024;
@@ -74,15 +75,6 @@ pub enum Focus {
     Tree,
     /// The note text.
     Content,
-}
-
-/// A list overlay's state.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ListState {
-    /// Selected row.
-    pub sel: usize,
-    /// First row shown.
-    pub offset: usize,
 }
 
 /// What is on top of the browse screen.

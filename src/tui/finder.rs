@@ -3,9 +3,10 @@
 //! [`Search`] owns the index and everything about building it and asking it:
 //! while notes load in the background, the index grows with each note's
 //! entries, either here or on the search thread ([`search_thread`]), and
-//! finder queries go to that thread, numbered by generation, so typing never
-//! waits and a stale answer is never shown. [`Finder`] is the overlay's own
-//! state: the query, the hits on screen and the selection.
+//! finder queries go to that thread (the run loop's search thread), numbered
+//! by generation, so typing never waits and a stale answer is never shown.
+//! [`Finder`] is the overlay's own state: the query, the hits on screen and
+//! the selection.
 
 use std::sync::mpsc;
 use std::sync::Arc;
@@ -13,7 +14,7 @@ use std::sync::Arc;
 use crate::content::TopicId;
 use crate::search::{Entry, Hit, Index, IndexPart};
 
-use super::app::{ListState, Msg};
+use super::list::ListState;
 
 /// The most finder results shown.
 pub const FINDER_LIMIT: usize = 200;
@@ -60,7 +61,7 @@ pub enum Work {
 /// The search index, and the bookkeeping of building and querying it.
 #[derive(Debug)]
 pub struct Search {
-    /// The index (empty until [`Msg::Indexed`] arrives).
+    /// The index (empty until the complete one arrives).
     pub index: Arc<Index>,
     /// Whether the index is still being built.
     pub indexing: bool,
@@ -156,11 +157,11 @@ impl Search {
         self.worker.is_none()
     }
 
-    /// Ask for `f`'s query: sent to the search thread (answered later by
-    /// [`Msg::Found`]), or answered on the spot without one.
+    /// Ask for `f`'s query: sent to the search thread (its answer arrives
+    /// later, for [`Search::found`]), or answered on the spot without one.
     pub fn ask(&mut self, f: &mut Finder) {
         match &self.worker {
-            // A search worker answers with Msg::Found; typing never waits for it.
+            // The search thread answers later; typing never waits for it.
             Some(tx) => {
                 self.asked += 1;
                 let _ = tx.send(Work::Query(self.asked, f.query.clone()));
@@ -206,82 +207,5 @@ impl Search {
         f.list = list;
         self.shown = gen;
         true
-    }
-}
-
-/// How often a search is run again while the index grows under it.
-const REFRESH: std::time::Duration = std::time::Duration::from_millis(250);
-
-/// The finder's search thread: answers [`Work::Query`] with [`Msg::Found`]
-/// (the newest pending query only), grows its index with [`Work::Part`] while
-/// notes load (answering the last query again as they arrive, at most every
-/// [`REFRESH`]), and hands the completed index to the UI as [`Msg::Indexed`].
-pub fn search_thread(work: &mpsc::Receiver<Work>, found: &mpsc::Sender<Msg>) {
-    use std::sync::Arc;
-    use std::time::Instant;
-    let mut growing = crate::search::Index::empty();
-    let mut ready: Option<Arc<crate::search::Index>> = None;
-    let mut last: Option<(u64, String)> = None;
-    let mut stale = false;
-    let mut searched = Instant::now();
-    // Narrows as the query grows (it starts over when the index changes).
-    let mut searcher = crate::search::Searcher::new();
-    loop {
-        // Wait for work; with more notes in since the last answer, wait only
-        // until it is time to answer again.
-        let first = if stale && last.is_some() {
-            match work.recv_timeout(REFRESH.saturating_sub(searched.elapsed())) {
-                Ok(w) => Some(w),
-                Err(mpsc::RecvTimeoutError::Timeout) => None,
-                Err(mpsc::RecvTimeoutError::Disconnected) => return,
-            }
-        } else {
-            match work.recv() {
-                Ok(w) => Some(w),
-                Err(_) => return,
-            }
-        };
-        let mut fresh = None;
-        let mut complete = false;
-        for w in first.into_iter().chain(work.try_iter()) {
-            match w {
-                Work::Query(gen, q) => fresh = Some((gen, q)),
-                Work::Part(part, base) => {
-                    growing.append(part, base);
-                    stale = true;
-                }
-                Work::Finish => {
-                    let mut index = std::mem::take(&mut growing);
-                    index.shrink_to_fit();
-                    let index = Arc::new(index);
-                    ready = Some(index.clone());
-                    complete = true;
-                    if found.send(Msg::Indexed(index)).is_err() {
-                        return;
-                    }
-                }
-                Work::Ready(index) => {
-                    // Built elsewhere: what grew here is not needed.
-                    growing = crate::search::Index::empty();
-                    ready = Some(index);
-                    complete = true;
-                }
-            }
-        }
-        let due = stale && searched.elapsed() >= REFRESH;
-        match fresh {
-            Some(q) => last = Some(q),
-            None if complete || due => {}
-            None => continue,
-        }
-        let Some((gen, q)) = &last else { continue };
-        let index = ready.as_deref().unwrap_or(&growing);
-        let hits = searcher.search(index, q, FINDER_LIMIT);
-        let entries = index.entries_of(&hits);
-        stale = false;
-        searched = Instant::now();
-        if found.send(Msg::Found(*gen, hits, entries)).is_err() {
-            return;
-        }
     }
 }

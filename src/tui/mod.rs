@@ -10,6 +10,7 @@ pub mod app;
 pub mod edit;
 pub mod finder;
 pub mod keymap;
+pub mod list;
 pub mod quiz;
 pub mod sim;
 pub mod stats;
@@ -30,7 +31,7 @@ use ratatui::Terminal;
 use crate::content::Library;
 use crate::i18n::Lang;
 use crate::store::Store;
-use finder::{search_thread, Work};
+use finder::Work;
 
 pub use app::{App, Msg};
 
@@ -141,6 +142,83 @@ pub fn build_app_deferred(lib: std::sync::Arc<Library>, store: Store, opts: Opti
         app.message = Some(format!("config.yaml: {p}"));
     }
     app
+}
+
+/// How often a search is run again while the index grows under it.
+const REFRESH: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// The finder's search thread: answers [`Work::Query`] with [`Msg::Found`]
+/// (the newest pending query only), grows its index with [`Work::Part`] while
+/// notes load (answering the last query again as they arrive, at most every
+/// [`REFRESH`]), and hands the completed index to the UI as [`Msg::Indexed`].
+fn search_thread(work: &mpsc::Receiver<Work>, found: &mpsc::Sender<Msg>) {
+    use std::sync::Arc;
+    use std::time::Instant;
+    let mut growing = crate::search::Index::empty();
+    let mut ready: Option<Arc<crate::search::Index>> = None;
+    let mut last: Option<(u64, String)> = None;
+    let mut stale = false;
+    let mut searched = Instant::now();
+    // Narrows as the query grows (it starts over when the index changes).
+    let mut searcher = crate::search::Searcher::new();
+    loop {
+        // Wait for work; with more notes in since the last answer, wait only
+        // until it is time to answer again.
+        let first = if stale && last.is_some() {
+            match work.recv_timeout(REFRESH.saturating_sub(searched.elapsed())) {
+                Ok(w) => Some(w),
+                Err(mpsc::RecvTimeoutError::Timeout) => None,
+                Err(mpsc::RecvTimeoutError::Disconnected) => return,
+            }
+        } else {
+            match work.recv() {
+                Ok(w) => Some(w),
+                Err(_) => return,
+            }
+        };
+        let mut fresh = None;
+        let mut complete = false;
+        for w in first.into_iter().chain(work.try_iter()) {
+            match w {
+                Work::Query(gen, q) => fresh = Some((gen, q)),
+                Work::Part(part, base) => {
+                    growing.append(part, base);
+                    stale = true;
+                }
+                Work::Finish => {
+                    let mut index = std::mem::take(&mut growing);
+                    index.shrink_to_fit();
+                    let index = Arc::new(index);
+                    ready = Some(index.clone());
+                    complete = true;
+                    if found.send(Msg::Indexed(index)).is_err() {
+                        return;
+                    }
+                }
+                Work::Ready(index) => {
+                    // Built elsewhere: what grew here is not needed.
+                    growing = crate::search::Index::empty();
+                    ready = Some(index);
+                    complete = true;
+                }
+            }
+        }
+        let due = stale && searched.elapsed() >= REFRESH;
+        match fresh {
+            Some(q) => last = Some(q),
+            None if complete || due => {}
+            None => continue,
+        }
+        let Some((gen, q)) = &last else { continue };
+        let index = ready.as_deref().unwrap_or(&growing);
+        let hits = searcher.search(index, q, finder::FINDER_LIMIT);
+        let entries = index.entries_of(&hits);
+        stale = false;
+        searched = Instant::now();
+        if found.send(Msg::Found(*gen, hits, entries)).is_err() {
+            return;
+        }
+    }
 }
 
 /// Run the study guide until the user quits.
