@@ -28,13 +28,10 @@ use crate::quiz::{schedule, Scenario};
 use crate::sim::player::{Player, Previews};
 use chrono::Utc;
 
-/// Smallest usable terminal.
-pub const MIN_W: u16 = 40;
-/// Smallest usable terminal.
-pub const MIN_H: u16 = 10;
-
 pub use super::finder::{Finder, Search, Work, FINDER_LIMIT};
+pub use super::layout::{layout, Focus, Layout, MIN_H, MIN_W};
 pub use super::list::ListState;
+pub use super::tree::Tree;
 
 /// The longest finder query or in-topic search, in characters.
 pub const MAX_QUERY_CHARS: usize = 1024;
@@ -66,15 +63,6 @@ pub enum Msg {
         /// Whether notes will arrive.
         loading: bool,
     },
-}
-
-/// Which pane has the keyboard.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Focus {
-    /// The topic tree.
-    Tree,
-    /// The note text.
-    Content,
 }
 
 /// What is on top of the browse screen.
@@ -122,32 +110,6 @@ pub struct TopicMatches {
     pub current: usize,
 }
 
-/// Pane rectangles for a terminal size.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Layout {
-    /// The tree pane (zero width when hidden).
-    pub tree: Rect,
-    /// The note pane (zero width when hidden).
-    pub content: Rect,
-    /// The status line.
-    pub status: Rect,
-}
-
-impl Layout {
-    /// Text rows inside the note pane.
-    pub fn content_rows(&self) -> usize {
-        self.content.height.saturating_sub(2) as usize
-    }
-    /// Text columns inside the note pane (one column of margin).
-    pub fn content_cols(&self) -> usize {
-        self.content.width.saturating_sub(3) as usize
-    }
-    /// Rows inside the tree pane.
-    pub fn tree_rows(&self) -> usize {
-        self.tree.height.saturating_sub(2) as usize
-    }
-}
-
 /// The text of a simulation card: its description in `lang`, then its live
 /// preview once computed.
 fn card_about(lang: Lang, previews: &Previews) -> impl Fn(&SimRef) -> String + '_ {
@@ -158,42 +120,6 @@ fn card_about(lang: Lang, previews: &Previews) -> impl Fn(&SimRef) -> String + '
             None => about,
         }
     }
-}
-
-/// Compute the layout; `None` when the terminal is too small.
-pub fn layout(w: u16, h: u16, focus: Focus) -> Option<Layout> {
-    if w < MIN_W || h < MIN_H {
-        return None;
-    }
-    let body_h = h - 1;
-    let status = Rect::new(0, h - 1, w, 1);
-    if w < 70 {
-        // Narrow: one pane at a time.
-        let full = Rect::new(0, 0, w, body_h);
-        let none = Rect::new(0, 0, 0, body_h);
-        return Some(match focus {
-            Focus::Tree => Layout {
-                tree: full,
-                content: none,
-                status,
-            },
-            Focus::Content => Layout {
-                tree: none,
-                content: full,
-                status,
-            },
-        });
-    }
-    let tree_w = if w >= 120 {
-        38
-    } else {
-        (w * 3 / 10).clamp(24, 34)
-    };
-    Some(Layout {
-        tree: Rect::new(0, 0, tree_w, body_h),
-        content: Rect::new(tree_w, 0, w - tree_w, body_h),
-        status,
-    })
 }
 
 /// The whole state of the browse screen.
@@ -216,14 +142,8 @@ pub struct App {
     pub size: (u16, u16),
     /// Which pane has focus.
     pub focus: Focus,
-    /// Expanded state per topic.
-    pub expanded: Vec<bool>,
-    /// Visible tree rows (topic ids).
-    pub visible: Vec<TopicId>,
-    /// Selected tree row.
-    pub tree_sel: usize,
-    /// First tree row shown.
-    pub tree_offset: usize,
+    /// The topic tree: expanded topics, rows, selection.
+    pub tree: Tree,
     /// The open topic.
     pub current: Option<TopicId>,
     /// First note line shown.
@@ -272,9 +192,8 @@ impl App {
         theme: Theme,
         keymap: Keymap,
     ) -> App {
-        let n = lib.topics.len();
         let mut app = App {
-            expanded: vec![false; n],
+            tree: Tree::new(&lib),
             search: Search::default(),
             lib,
             lang,
@@ -288,9 +207,6 @@ impl App {
             source,
             size: (80, 24),
             focus: Focus::Tree,
-            visible: Vec::new(),
-            tree_sel: 0,
-            tree_offset: 0,
             current: None,
             scroll: 0,
             rendered: Doc::default(),
@@ -309,9 +225,6 @@ impl App {
             quit: false,
             sim_request: None,
         };
-        for r in app.lib.roots().collect::<Vec<_>>() {
-            app.expanded[r] = true;
-        }
         app.go_to_start();
         app.sync();
         app
@@ -352,22 +265,13 @@ impl App {
                     lib.push(n, d);
                 }
                 crate::sim::attach(lib, first_note..lib.notes.len());
-                let n = self.lib.topics.len();
-                self.expanded.resize(n, false);
                 let roots: Vec<TopicId> = self.lib.notes[first_note..]
                     .iter()
                     .map(|x| x.root)
                     .collect();
-                for &r in &roots {
-                    self.expanded[r] = true;
-                }
                 self.loading = Some((done, total));
                 // The new notes come after every note shown: their rows follow.
-                let mut rows = std::mem::take(&mut self.visible);
-                for r in roots {
-                    self.visible_rows(r, &mut rows);
-                }
-                self.visible = rows;
+                self.tree.add_notes(&self.lib, &roots);
                 if self.current.is_none() {
                     self.go_to_start();
                 } else if let Some(t) = self.current {
@@ -395,48 +299,21 @@ impl App {
         layout(self.size.0, self.size.1, self.focus)
     }
 
-    fn rebuild_visible(&mut self) {
-        let mut out = Vec::new();
-        for r in self.lib.roots() {
-            self.visible_rows(r, &mut out);
-        }
-        self.visible = out;
-    }
-
-    /// Append the tree rows of `root` and its expanded descendants to `out`.
-    fn visible_rows(&self, root: TopicId, out: &mut Vec<TopicId>) {
-        let mut stack = vec![root];
-        while let Some(t) = stack.pop() {
-            out.push(t);
-            if self.expanded[t] {
-                stack.extend(self.lib.topics[t].children.iter().rev());
-            }
-        }
-    }
-
-    /// Expand every ancestor of `t`.
+    /// Expand every ancestor of `t` in the tree.
     fn reveal(&mut self, t: TopicId) {
-        let mut cur = self.lib.topics[t].parent;
-        while let Some(p) = cur {
-            self.expanded[p] = true;
-            cur = self.lib.topics[p].parent;
-        }
-        self.rebuild_visible();
+        self.tree.reveal(&self.lib, t);
     }
 
     fn select_in_tree(&mut self, t: TopicId) {
-        if let Some(i) = self.visible.iter().position(|&v| v == t) {
-            self.tree_sel = i;
-        }
+        self.tree.select(t);
     }
 
     /// Bring derived state up to date: visible rows, layout, rendering, offsets.
     pub fn sync(&mut self) {
-        if self.visible.is_empty() && !self.lib.topics.is_empty() {
-            self.rebuild_visible();
-        }
-        self.tree_sel = self.tree_sel.min(self.visible.len().saturating_sub(1));
-        let Some(l) = self.layout() else { return };
+        let Some(l) = self.layout() else {
+            self.tree.fit(&self.lib, 1);
+            return;
+        };
         if let Some(t) = self.current {
             let width = l.content_cols().max(20);
             if self.rendered_for != Some((t, width)) {
@@ -459,15 +336,7 @@ impl App {
                 self.rendered.prepare(&self.lib, &about, self.scroll, rows);
             }
         }
-        let trows = l.tree_rows().max(1);
-        if self.tree_sel < self.tree_offset {
-            self.tree_offset = self.tree_sel;
-        } else if self.tree_sel >= self.tree_offset + trows {
-            self.tree_offset = self.tree_sel + 1 - trows;
-        }
-        self.tree_offset = self
-            .tree_offset
-            .min(self.visible.len().saturating_sub(trows));
+        self.tree.fit(&self.lib, l.tree_rows().max(1));
     }
 
     /// Open topic `t`, remembering where we were.
@@ -579,37 +448,28 @@ impl App {
     }
 
     fn tree_move(&mut self, delta: isize) {
-        if self.visible.is_empty() {
-            return;
+        if let Some(t) = self.tree.move_by(delta) {
+            self.open(t, 0, true);
         }
-        let max = self.visible.len() as isize - 1;
-        self.tree_sel = (self.tree_sel as isize + delta).clamp(0, max) as usize;
-        let t = self.visible[self.tree_sel];
-        self.open(t, 0, true);
     }
 
     fn tree_left(&mut self) {
-        let Some(&t) = self.visible.get(self.tree_sel) else {
+        let Some(t) = self.tree.selected() else {
             return;
         };
-        if self.expanded[t] && !self.lib.topics[t].children.is_empty() {
-            self.expanded[t] = false;
-            self.rebuild_visible();
-            self.select_in_tree(t);
-        } else if let Some(p) = self.lib.topics[t].parent {
-            self.open(p, 0, true);
+        if !self.tree.set_expanded(&self.lib, t, false) {
+            if let Some(p) = self.lib.topics[t].parent {
+                self.open(p, 0, true);
+            }
         }
         self.sync();
     }
 
     fn tree_right(&mut self) {
-        let Some(&t) = self.visible.get(self.tree_sel) else {
+        let Some(t) = self.tree.selected() else {
             return;
         };
-        if !self.lib.topics[t].children.is_empty() && !self.expanded[t] {
-            self.expanded[t] = true;
-            self.rebuild_visible();
-            self.select_in_tree(t);
+        if self.tree.set_expanded(&self.lib, t, true) {
             self.sync();
         } else if self.current != Some(t) {
             self.open(t, 0, true);
@@ -958,14 +818,14 @@ impl App {
                 Focus::Content => self.scroll_by(self.page()),
             },
             Action::Top => match self.focus {
-                Focus::Tree => self.tree_move(-(self.visible.len() as isize)),
+                Focus::Tree => self.tree_move(-(self.tree.rows.len() as isize)),
                 Focus::Content => {
                     self.scroll = 0;
                     self.sync();
                 }
             },
             Action::Bottom => match self.focus {
-                Focus::Tree => self.tree_move(self.visible.len() as isize),
+                Focus::Tree => self.tree_move(self.tree.rows.len() as isize),
                 Focus::Content => {
                     self.scroll = usize::MAX;
                     self.sync();
@@ -1005,16 +865,7 @@ impl App {
             Action::Bookmarks => self.mode = Mode::Bookmarks(ListState::default()),
             Action::Diagnostics => self.mode = Mode::Diagnostics(ListState::default()),
             Action::ExpandAll => {
-                let any_collapsed = self
-                    .lib
-                    .topics
-                    .iter()
-                    .enumerate()
-                    .any(|(i, t)| !t.children.is_empty() && !self.expanded[i]);
-                for (i, t) in self.lib.topics.iter().enumerate() {
-                    self.expanded[i] = any_collapsed || t.parent.is_none();
-                }
-                self.rebuild_visible();
+                self.tree.toggle_all(&self.lib);
                 if let Some(t) = self.current {
                     self.reveal(t);
                     self.select_in_tree(t);
@@ -1166,24 +1017,22 @@ impl App {
                     3
                 };
                 if inside(l.tree) {
-                    let max = self.visible.len().saturating_sub(l.tree_rows());
-                    self.tree_offset = self.tree_offset.saturating_add_signed(d).min(max);
+                    self.tree.scroll(d, l.tree_rows());
                 } else if inside(l.content) {
                     self.scroll_by(d);
                 }
             }
             MouseEventKind::Down(MouseButton::Left) => {
                 if inside(l.tree) && m.row > l.tree.y && m.row < l.tree.y + l.tree.height - 1 {
-                    let row = self.tree_offset + (m.row - l.tree.y - 1) as usize;
-                    if let Some(&t) = self.visible.get(row) {
+                    let row = self.tree.offset + (m.row - l.tree.y - 1) as usize;
+                    if let Some(&t) = self.tree.rows.get(row) {
                         self.focus = Focus::Tree;
-                        self.tree_sel = row;
+                        self.tree.sel = row;
                         let depth = self.lib.topics[t].depth.min(12) as u16;
                         let marker_col = l.tree.x + 1 + depth * 2;
                         if m.column <= marker_col + 1 && !self.lib.topics[t].children.is_empty() {
-                            self.expanded[t] = !self.expanded[t];
-                            self.rebuild_visible();
-                            self.select_in_tree(t);
+                            let open = !self.tree.expanded[t];
+                            self.tree.set_expanded(&self.lib, t, open);
                             self.sync();
                         } else {
                             self.open(t, 0, true);

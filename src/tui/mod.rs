@@ -10,11 +10,13 @@ pub mod app;
 pub mod edit;
 pub mod finder;
 pub mod keymap;
+pub mod layout;
 pub mod list;
 pub mod quiz;
 pub mod sim;
 pub mod stats;
 pub mod theme;
+pub mod tree;
 pub mod view;
 
 use std::io::{IsTerminal, Write};

@@ -114,17 +114,18 @@ fn draw_tree(app: &App, f: &mut Frame, r: Rect) {
     let w = inner.width as usize;
     let mut lines = Vec::new();
     for (row, &t) in app
-        .visible
+        .tree
+        .rows
         .iter()
         .enumerate()
-        .skip(app.tree_offset)
+        .skip(app.tree.offset)
         .take(inner.height as usize)
     {
         let topic = &app.lib.topics[t];
         let indent = "  ".repeat(topic.depth.min(12));
         let marker = if topic.children.is_empty() {
             "  "
-        } else if app.expanded[t] {
+        } else if app.tree.expanded[t] {
             "▾ "
         } else {
             "▸ "
@@ -142,7 +143,7 @@ fn draw_tree(app: &App, f: &mut Frame, r: Rect) {
         } else {
             Style::default()
         };
-        if row == app.tree_sel {
+        if row == app.tree.sel {
             style = app.theme.style(if focused {
                 Role::Selected
             } else {
