@@ -56,6 +56,7 @@ pub mod handler;
 pub mod middleware;
 pub mod orm;
 pub mod orm_quiz;
+pub mod project;
 pub mod picture;
 pub mod quiz;
 pub mod session;

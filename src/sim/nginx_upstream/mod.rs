@@ -82,6 +82,7 @@ macro_rules! ev {
     };
 }
 
+mod config;
 mod crc32;
 mod events;
 mod hash;
@@ -93,6 +94,8 @@ mod rr;
 mod session;
 mod view;
 
+pub use config::{ConfigError, Method, ServerConfig, UpstreamConfig};
+pub(crate) use config::{validate_key, validate_server};
 pub use crc32::crc32;
 pub use events::{KeyPosition, RequestView, RingPoint, ServerView, UpstreamEvent};
 pub use picture::UpstreamPicture;
@@ -127,154 +130,6 @@ pub const MAX_SERVERS: usize = 64;
 pub const POINTS_PER_WEIGHT: u32 = 160;
 /// How many unsuccessful hash/random tries before nginx falls back to round robin.
 pub const HASH_TRIES: u32 = 20;
-
-/// A balancing method.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Method {
-    /// Smooth weighted round robin (the default).
-    RoundRobin,
-    /// `ip_hash`.
-    IpHash,
-    /// `hash KEY`.
-    Hash,
-    /// `hash KEY consistent`.
-    HashConsistent,
-    /// `least_conn`.
-    LeastConn,
-    /// `random`.
-    Random,
-    /// `random two least_conn`.
-    RandomTwoLeastConn,
-    /// Least outstanding requests, then lowest response time (NOT part of nginx).
-    Fair,
-}
-
-impl Method {
-    /// The name used in configs and state, e.g. `round_robin`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Method::RoundRobin => "round_robin",
-            Method::IpHash => "ip_hash",
-            Method::Hash => "hash",
-            Method::HashConsistent => "hash_consistent",
-            Method::LeastConn => "least_conn",
-            Method::Random => "random",
-            Method::RandomTwoLeastConn => "random_two_least_conn",
-            Method::Fair => "fair",
-        }
-    }
-    /// Whether the method accepts `backup` servers (round robin, least_conn, fair).
-    pub fn allows_backup(self) -> bool {
-        matches!(self, Method::RoundRobin | Method::LeastConn | Method::Fair)
-    }
-    /// Whether the method uses a key.
-    pub fn uses_key(self) -> bool {
-        matches!(self, Method::Hash | Method::HashConsistent)
-    }
-}
-
-fn default_weight() -> u32 {
-    1
-}
-fn default_max_fails() -> u32 {
-    1
-}
-fn default_fail_timeout() -> u64 {
-    10
-}
-fn default_latency() -> u64 {
-    100
-}
-
-/// One `server` line.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ServerConfig {
-    /// The name the simulation shows (`a`, `b`, ...).
-    pub name: String,
-    /// The `server` directive's address text (default: the name); consistent
-    /// hashing hashes this text.
-    #[serde(default)]
-    pub addr: Option<String>,
-    /// `weight=` (1..=100).
-    #[serde(default = "default_weight")]
-    pub weight: u32,
-    /// `max_fails=` (0 = never disable).
-    #[serde(default = "default_max_fails")]
-    pub max_fails: u32,
-    /// `fail_timeout=` in seconds.
-    #[serde(default = "default_fail_timeout")]
-    pub fail_timeout: u64,
-    /// `max_conns=` (0 = unlimited).
-    #[serde(default)]
-    pub max_conns: u32,
-    /// The `down` flag.
-    #[serde(default)]
-    pub down: bool,
-    /// The `backup` flag.
-    #[serde(default)]
-    pub backup: bool,
-    /// Simulated response time in milliseconds, observed by `fair` only.
-    #[serde(default = "default_latency")]
-    pub latency_ms: u64,
-}
-
-impl ServerConfig {
-    /// A server with the defaults nginx uses (`weight=1 max_fails=1 fail_timeout=10`).
-    pub fn new(name: &str, weight: u32) -> Self {
-        ServerConfig {
-            name: name.to_string(),
-            addr: None,
-            weight,
-            max_fails: 1,
-            fail_timeout: 10,
-            max_conns: 0,
-            down: false,
-            backup: false,
-            latency_ms: default_latency(),
-        }
-    }
-}
-
-fn default_method() -> Method {
-    Method::RoundRobin
-}
-
-/// An `upstream` block.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct UpstreamConfig {
-    /// The balancing method.
-    #[serde(default = "default_method")]
-    pub method: Method,
-    /// The key of `hash`: text with `$request_uri` and `$remote_addr`
-    /// (default `$request_uri`).
-    #[serde(default)]
-    pub key: Option<String>,
-    /// The servers, in configuration order.
-    pub servers: Vec<ServerConfig>,
-}
-
-impl Default for UpstreamConfig {
-    /// Round robin over a=5, b=1, c=1.
-    fn default() -> Self {
-        UpstreamConfig {
-            method: Method::RoundRobin,
-            key: None,
-            servers: vec![
-                ServerConfig::new("a", 5),
-                ServerConfig::new("b", 1),
-                ServerConfig::new("c", 1),
-            ],
-        }
-    }
-}
-
-/// A configuration or runtime change that nginx would reject.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct ConfigError(pub String);
 
 /// One peer and its balancing state.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -491,79 +346,6 @@ pub struct Upstream<O = NoTrace> {
     pub(crate) key_position: Option<KeyPosition>,
     /// The observer.
     pub obs: O,
-}
-
-fn validate_name(name: &str) -> Result<(), ConfigError> {
-    if name.is_empty()
-        || name.len() > 32
-        || !name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_.:".contains(c))
-    {
-        return Err(ConfigError(format!(
-            "bad server name {name:?}: use 1-32 letters, digits, '-', '_', '.', ':'"
-        )));
-    }
-    Ok(())
-}
-
-fn validate_server(s: &ServerConfig, method: Method) -> Result<(), ConfigError> {
-    validate_name(&s.name)?;
-    if s.weight == 0 || s.weight > MAX_WEIGHT {
-        return Err(ConfigError(format!(
-            "server {}: weight must be 1..={MAX_WEIGHT} (nginx rejects weight=0)",
-            s.name
-        )));
-    }
-    if let Some(a) = &s.addr {
-        if a.is_empty() || a.len() > 200 || a.chars().any(char::is_whitespace) {
-            return Err(ConfigError(format!(
-                "server {}: addr must be 1-200 characters without spaces",
-                s.name
-            )));
-        }
-    }
-    if s.max_fails > 1000 {
-        return Err(ConfigError(format!(
-            "server {}: max_fails must be at most 1000",
-            s.name
-        )));
-    }
-    if s.fail_timeout > 1_000_000_000 || s.latency_ms > 1_000_000_000 {
-        return Err(ConfigError(format!(
-            "server {}: fail_timeout/latency_ms too large",
-            s.name
-        )));
-    }
-    if s.backup && !method.allows_backup() {
-        return Err(ConfigError(format!(
-            "server {}: balancing method {} does not support parameter backup",
-            s.name,
-            method.name()
-        )));
-    }
-    Ok(())
-}
-
-/// Check a key expression: literal text with `$request_uri` / `$remote_addr`.
-fn validate_key(key: &str) -> Result<(), ConfigError> {
-    let mut rest = key;
-    while let Some(pos) = rest.find('$') {
-        let after = &rest[pos..];
-        if let Some(r) = after.strip_prefix("$request_uri") {
-            rest = r;
-        } else if let Some(r) = after.strip_prefix("$remote_addr") {
-            rest = r;
-        } else {
-            return Err(ConfigError(format!(
-                "unknown variable in key {key:?}: only $request_uri and $remote_addr are simulated"
-            )));
-        }
-    }
-    if key.len() > 200 {
-        return Err(ConfigError("key longer than 200 characters".into()));
-    }
-    Ok(())
 }
 
 /// Evaluate a key expression for a request.

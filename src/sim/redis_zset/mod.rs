@@ -69,6 +69,7 @@
 //! reach each level (level 1 first); `pending_levels` counts heights still
 //! queued by `levels`.
 
+mod arena;
 mod events;
 pub mod num;
 pub mod picture;
