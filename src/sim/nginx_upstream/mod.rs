@@ -94,8 +94,8 @@ mod rr;
 mod session;
 mod view;
 
-pub use config::{ConfigError, Method, ServerConfig, UpstreamConfig};
 pub(crate) use config::{validate_key, validate_server};
+pub use config::{ConfigError, Method, ServerConfig, UpstreamConfig};
 pub use crc32::crc32;
 pub use events::{KeyPosition, RequestView, RingPoint, ServerView, UpstreamEvent};
 pub use picture::UpstreamPicture;

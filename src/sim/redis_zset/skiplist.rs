@@ -11,8 +11,8 @@
 //! The nodes live in one byte pool (see `arena`).
 use std::collections::VecDeque;
 
-use super::arena::{prefix, Arena, Key, Link, HEAD, NIL};
 pub use super::arena::NodeId;
+use super::arena::{prefix, Arena, Key, Link, HEAD, NIL};
 
 use super::{show, ZsetEvent};
 use crate::emit;
