@@ -6,6 +6,10 @@
 //! * **Cloze** from `term：definition` lines (full-width or ASCII colon, in
 //!   paragraphs and list items): the term is hidden and typed back.
 //! * **Order** from short ordered lists (3–8 steps): put the steps back in order.
+//!
+//! A reference section (参考资料, References, 延伸阅读…, see
+//! [`is_reference_section`]) and everything under it makes no cards: a list
+//! of sources is not something to recall.
 
 use super::{fixed_card, Card, Kind, Origin, Question};
 use crate::content::{plain, Block, Library};
@@ -35,6 +39,49 @@ pub fn is_question(title: &str) -> bool {
     .any(|w| t.to_lowercase().contains(w))
         || t.ends_with('?')
         || t.ends_with('？')
+}
+
+/// Whether a heading names a list of sources rather than content: 参考资料,
+/// 参考文献, 参考链接, 延伸阅读, References, Further reading… (numbering
+/// such as `7.` or `附录：` in front is ignored).
+pub fn is_reference_section(title: &str) -> bool {
+    let t = title
+        .trim()
+        .trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c.is_whitespace())
+        .trim_start_matches("附录：")
+        .trim_start_matches("附录:")
+        .trim()
+        .to_lowercase();
+    [
+        "参考",
+        "参考资料",
+        "参考文献",
+        "参考链接",
+        "参考来源",
+        "资料来源",
+        "延伸阅读",
+        "扩展阅读",
+        "相关阅读",
+        "references",
+        "reference",
+        "sources",
+        "further reading",
+        "see also",
+        "bibliography",
+    ]
+    .contains(&t.as_str())
+}
+
+/// Whether topic `t` is a reference section or lies inside one.
+fn in_reference_section(lib: &Library, t: usize) -> bool {
+    let mut cur = Some(t);
+    while let Some(i) = cur {
+        if is_reference_section(&lib.topics[i].title) {
+            return true;
+        }
+        cur = lib.topics[i].parent;
+    }
+    false
 }
 
 /// The plain text of some blocks, one line per paragraph or list item.
@@ -133,7 +180,7 @@ fn cloze_lines(blocks: &[Block], out: &mut Vec<String>) {
 pub fn cards(lib: &Library) -> Vec<Card> {
     let mut out = Vec::new();
     for (t, topic) in lib.topics.iter().enumerate() {
-        if topic.parent.is_none() {
+        if topic.parent.is_none() || in_reference_section(lib, t) {
             continue;
         }
         let blocks: Vec<Block> = topic.blocks.iter().map(|b| b.block.clone()).collect();
@@ -228,6 +275,40 @@ pub fn cards(lib: &Library) -> Vec<Card> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reference_sections_are_recognised_whatever_their_numbering() {
+        for t in [
+            "参考资料",
+            "7. 参考资料",
+            " References ",
+            "延伸阅读",
+            "附录：参考文献",
+            "See also",
+        ] {
+            assert!(is_reference_section(t), "{t}");
+        }
+        for t in ["参考答案", "Redis 参考手册的用法", "引用计数", "4.5 字典"] {
+            assert!(!is_reference_section(t), "{t}");
+        }
+    }
+
+    #[test]
+    fn a_reference_section_makes_no_cards() {
+        let mut lib = Library::default();
+        let md = "# N\n\n## 什么是 SDS？\n\nSDS：简单动态字符串\n\n## 参考资料\n\n- sds.c：sdsnewlen\n- object.c：createStringObject\n\n### 源码\n\n1. a\n2. b\n3. c\n";
+        let (n, d) = crate::content::load::parse_note("n.md", md.as_bytes());
+        lib.push(n.expect("parses"), d);
+        let cards = cards(&lib);
+        assert!(!cards.is_empty());
+        for c in &cards {
+            assert!(
+                !c.section.iter().any(|s| is_reference_section(s)),
+                "a card from a reference section: {:?}",
+                c.label()
+            );
+        }
+    }
     use crate::content::load::parse_note;
 
     fn lib(text: &str) -> Library {
