@@ -2,9 +2,9 @@
 //!
 //! [`Search`] owns the index and everything about building it and asking it:
 //! while notes load in the background, the index grows with each note's
-//! entries, either here or on the search thread ([`search_thread`]), and
-//! finder queries go to that thread (the run loop's search thread), numbered
-//! by generation, so typing never waits and a stale answer is never shown.
+//! entries, either here or on the run loop's search thread, and finder
+//! queries go to that thread, numbered by generation, so typing never waits
+//! and a stale answer is never shown.
 //! [`Finder`] is the overlay's own state: the query, the hits on screen and
 //! the selection.
 
