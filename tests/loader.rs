@@ -76,7 +76,7 @@ fn seed_note_loads_with_its_own_numbering_and_pairings() {
 fn embedded_notes_cover_every_topic_of_the_seed() {
     let lib = content::load_embedded();
     assert!(!lib.has_errors(), "{:?}", lib.diagnostics);
-    assert_eq!(lib.notes.len(), 5);
+    assert_eq!(lib.notes.len(), 6);
     let all = titles(&lib).join("\n");
     for needle in [
         "MVC",
