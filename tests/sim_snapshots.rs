@@ -222,3 +222,33 @@ fn control_characters_typed_into_a_simulation_never_reach_the_screen() {
         }
     }
 }
+
+#[test]
+fn rebound_simulation_keys_show_in_the_status_bar_and_the_prompt() {
+    let mut a = tui::build_app(
+        tuitor::content::Library::default(),
+        Store::memory(),
+        tui::Options {
+            lang: Lang::En,
+            theme: "dark".into(),
+            source: "test".into(),
+            keys: tuitor::yaml::parse("sim:\n  command: [\";\"]\n  step_forward: [x]\n")
+                .expect("keymap yaml"),
+            ..Default::default()
+        },
+    );
+    a.update(Msg::Term(Event::Resize(120, 40)));
+    a.open_sim("redis-dict", Some("grow-from-4"));
+    let last = |a: &App| screen(a).lines().last().unwrap_or_default().to_string();
+    let bar = last(&a);
+    assert!(
+        bar.contains("←x step") && bar.contains("; command"),
+        "{bar}"
+    );
+    assert!(screen(&a).contains("press x to step"), "the step-0 hint");
+    key(&mut a, KeyCode::Char('x'));
+    assert_eq!(sim_pos(&a).0, 1, "x steps forward");
+    typed(&mut a, ";set k");
+    let bar = last(&a);
+    assert!(bar.trim_start().starts_with(";set k"), "{bar}");
+}

@@ -11,7 +11,7 @@ use ratatui::Frame;
 use crate::i18n::Lang;
 use crate::render::{self, truncate, width, Role};
 
-use super::super::keymap::{Ctx, Keymap};
+use super::super::keymap::{Action, Ctx, Keymap};
 use super::super::theme::Theme;
 use super::{Pane, SimScreen, SPEEDS};
 
@@ -375,7 +375,11 @@ fn draw_timeline(st: &SimScreen, theme: &Theme, f: &mut Frame, r: Rect) {
 fn draw_status(st: &SimScreen, theme: &Theme, lang: Lang, keys: &Keymap, f: &mut Frame, r: Rect) {
     let w = r.width as usize;
     let (text, style) = if let Some(input) = &st.input {
-        (format!(" :{input}▏"), theme.style(Role::StatusKey))
+        // The prompt is the key that opened the line (`:` unless rebound).
+        let prompt = keys
+            .first_key(Ctx::Sim, Action::Command)
+            .unwrap_or_else(|| ":".into());
+        (format!(" {prompt}{input}▏"), theme.style(Role::StatusKey))
     } else if let Some(e) = &st.error {
         (
             format!(" ✗ {}", crate::content::sanitize::cleaned(e)),
