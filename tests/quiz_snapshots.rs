@@ -15,16 +15,7 @@ use tuitor::tui::stats::StatsScreen;
 use tuitor::tui::{self, App, Msg};
 
 fn app(lib: tuitor::content::Library, lang: Lang, w: u16, h: u16, store: Store) -> App {
-    let mut app = tui::build_app(
-        lib,
-        store,
-        tui::Options {
-            lang,
-            theme: "dark".into(),
-            source: "test".into(),
-            ..Default::default()
-        },
-    );
+    let mut app = tui::build_app(lib, store, common::options(lang, ""));
     app.update(Msg::Term(Event::Resize(w, h)));
     app
 }
@@ -161,17 +152,10 @@ fn stats_screen_with_reviews() {
 
 #[test]
 fn rebinding_undo_changes_every_quiz_footer_that_names_it() {
-    let keys_of = |yaml: &str| tuitor::yaml::parse(yaml).expect("keymap yaml");
     let mut a = tui::build_app(
         fixture_lib(),
         Store::memory(),
-        tui::Options {
-            lang: Lang::En,
-            theme: "dark".into(),
-            source: "test".into(),
-            keys: keys_of("quiz:\n  undo: [F5]\n  open_sim: [C-o]\n"),
-            ..Default::default()
-        },
+        common::options(Lang::En, "quiz:\n  undo: [F5]\n  open_sim: [C-o]\n"),
     );
     a.update(Msg::Term(Event::Resize(100, 20)));
     a.open_quiz(quiz_opts("测验夹具"));

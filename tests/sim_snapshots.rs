@@ -16,16 +16,7 @@ fn app(w: u16, h: u16) -> App {
     let lib = tuitor::sim::paired(tuitor::content::load_paths(&[
         common::fixtures().join("notes")
     ]));
-    let mut app = tui::build_app(
-        lib,
-        Store::memory(),
-        tui::Options {
-            lang: Lang::Zh,
-            theme: "dark".into(),
-            source: "test".into(),
-            ..Default::default()
-        },
-    );
+    let mut app = tui::build_app(lib, Store::memory(), common::options(Lang::Zh, ""));
     app.update(Msg::Term(Event::Resize(w, h)));
     app
 }
@@ -228,14 +219,7 @@ fn rebound_simulation_keys_show_in_the_status_bar_and_the_prompt() {
     let mut a = tui::build_app(
         tuitor::content::Library::default(),
         Store::memory(),
-        tui::Options {
-            lang: Lang::En,
-            theme: "dark".into(),
-            source: "test".into(),
-            keys: tuitor::yaml::parse("sim:\n  command: [\";\"]\n  step_forward: [x]\n")
-                .expect("keymap yaml"),
-            ..Default::default()
-        },
+        common::options(Lang::En, "sim:\n  command: [\";\"]\n  step_forward: [x]\n"),
     );
     a.update(Msg::Term(Event::Resize(120, 40)));
     a.open_sim("redis-dict", Some("grow-from-4"));

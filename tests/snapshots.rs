@@ -14,16 +14,7 @@ fn app(lang: Lang, w: u16, h: u16) -> App {
     let lib = tuitor::sim::paired(tuitor::content::load_paths(&[
         common::fixtures().join("notes")
     ]));
-    let mut app = tui::build_app(
-        lib,
-        Store::memory(),
-        tui::Options {
-            lang,
-            theme: "dark".into(),
-            source: "test".into(),
-            ..Default::default()
-        },
-    );
+    let mut app = tui::build_app(lib, Store::memory(), common::options(lang, ""));
     app.update(Msg::Term(Event::Resize(w, h)));
     app
 }
@@ -129,12 +120,7 @@ fn notes_loaded_in_the_background_fill_the_tree_and_resume() {
     let mut a = tui::build_app(
         tuitor::content::Library::default(),
         Store::memory(),
-        tui::Options {
-            lang: Lang::En,
-            theme: "dark".into(),
-            source: "test".into(),
-            ..Default::default()
-        },
+        common::options(Lang::En, ""),
     );
     a.update(Msg::Background {
         worker: None,

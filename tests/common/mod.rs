@@ -5,6 +5,23 @@ pub mod pty;
 
 use std::path::{Path, PathBuf};
 
+/// Options for an app built in a test: `lang`, the dark theme, the source
+/// name `test`, and `keys` (keymap overrides in `config.yaml`'s `keys:` form,
+/// empty for the defaults).
+pub fn options(lang: tuitor::i18n::Lang, keys: &str) -> tuitor::tui::Options {
+    tuitor::tui::Options {
+        lang,
+        theme: "dark".into(),
+        source: "test".into(),
+        keys: if keys.is_empty() {
+            Default::default()
+        } else {
+            tuitor::yaml::parse(keys).expect("keymap yaml")
+        },
+        ..Default::default()
+    }
+}
+
 /// The test fixtures folder.
 pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
