@@ -435,7 +435,12 @@ pub fn tr(lang: Lang, key: &str) -> &'static str {
 
 /// [`tr`] with `{name}` placeholders filled in.
 pub fn trf(lang: Lang, key: &str, args: &[(&str, &dyn std::fmt::Display)]) -> String {
-    let mut s = tr(lang, key).to_string();
+    fill(tr(lang, key), args)
+}
+
+/// `text` with each `{name}` of `args` replaced by its value.
+pub fn fill(text: &str, args: &[(&str, &dyn std::fmt::Display)]) -> String {
+    let mut s = text.to_string();
     for (name, value) in args {
         s = s.replace(&format!("{{{name}}}"), &value.to_string());
     }

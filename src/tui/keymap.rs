@@ -414,11 +414,7 @@ impl Keymap {
         key: &str,
         args: &[(&str, &dyn std::fmt::Display)],
     ) -> String {
-        let mut s = self.tr(lang, ctx, key);
-        for (name, value) in args {
-            s = s.replace(&format!("{{{name}}}"), &value.to_string());
-        }
-        s
+        crate::i18n::fill(&self.tr(lang, ctx, key), args)
     }
 }
 
